@@ -1,0 +1,40 @@
+package org.pibms.cli;
+
+import java.util.concurrent.Callable;
+import org.pibms.core.settings.Settings;
+import org.pibms.daemon.Daemon;
+import org.pibms.daemon.DaemonException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the daemon in the foreground until stopped (SIGTERM or Ctrl-C).")
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOption config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Settings settings = config.load(spec.commandLine().getErr());
+        if (settings == null) {
+            spec.commandLine().getErr().println("pibms: not started: the config file has errors");
+            return 1;
+        }
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(settings);
+        } catch (DaemonException e) {
+            spec.commandLine().getErr().println("pibms: not started: " + e.getMessage());
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "pibms-shutdown"));
+        daemon.awaitTermination();
+        return 0;
+    }
+}

@@ -1,0 +1,169 @@
+package org.pibms.cli;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.pibms.core.Command;
+import org.pibms.core.SimulationCommand;
+import org.pibms.core.settings.Settings;
+import org.pibms.daemon.ControlClient;
+import org.pibms.daemon.DaemonException;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code pibms sim …}: steer the simulated pack of a running daemon. */
+@picocli.CommandLine.Command(name = "sim", mixinStandardHelpOptions = true,
+        description = "Steer the simulated pack (only while the daemon runs simulated).",
+        subcommands = {SimCommand.Current.class, SimCommand.Cell.class, SimCommand.Temp.class, SimCommand.Speed.class})
+final class SimCommand {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOption config;
+
+    /** Sends one command to the daemon named by the config; prints its answer. */
+    int send(CommandSpec sub, ConfigOption subConfig, Command command) {
+        ConfigOption chosen = subConfig.file.toString().equals(ConfigOption.DEFAULT) ? config : subConfig;
+        Settings settings = chosen.load(sub.commandLine().getErr());
+        if (settings == null) {
+            return 1;
+        }
+        try {
+            sub.commandLine().getOut().println(new ControlClient(settings.daemon().socket()).send(command));
+            return 0;
+        } catch (DaemonException e) {
+            sub.commandLine().getErr().println("pibms: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    @picocli.CommandLine.Command(name = "current", mixinStandardHelpOptions = true,
+            description = "Set the current of the external load or charger, in A (charge positive).")
+    static final class Current implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @ParentCommand
+        SimCommand parent;
+        @Mixin
+        ConfigOption config;
+
+        @Parameters(index = "0", paramLabel = "AMPS", description = "e.g. 20 to charge at 20 A, -50 to draw 50 A.")
+        double amps;
+
+        @Override
+        public Integer call() {
+            return parent.send(spec, config, new SimulationCommand.SetExternalCurrent((int) Math.round(amps * 1000)));
+        }
+    }
+
+    @picocli.CommandLine.Command(name = "cell", mixinStandardHelpOptions = true,
+            description = "Force what cell N's voltage reads, or release it.")
+    static final class Cell implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @ParentCommand
+        SimCommand parent;
+        @Mixin
+        ConfigOption config;
+
+        @Parameters(index = "0", paramLabel = "N", description = "Cell number, 1 = the bottom cell.")
+        int cell;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Reading reading;
+
+        static final class Reading {
+            @Option(names = "--mV", paramLabel = "MILLIVOLTS", description = "The voltage the cell reads from now on.")
+            Integer voltage_mV;
+            @Option(names = "--clear", description = "Let the cell read its simulated voltage again.")
+            boolean clear;
+        }
+
+        @Override
+        public Integer call() {
+            Command command = reading.clear
+                    ? new SimulationCommand.ReleaseCellVoltage(cell)
+                    : new SimulationCommand.ForceCellVoltage(cell, reading.voltage_mV);
+            return parent.send(spec, config, command);
+        }
+    }
+
+    @picocli.CommandLine.Command(name = "temp", mixinStandardHelpOptions = true,
+            description = "Force what a temperature sensor reads, or release it; 'ambient' sets the air temperature.")
+    static final class Temp implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @ParentCommand
+        SimCommand parent;
+        @Mixin
+        ConfigOption config;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "A sensor name from the config, or ambient.")
+        String sensor;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Reading reading;
+
+        static final class Reading {
+            @Option(names = "--C", paramLabel = "CELSIUS", description = "The temperature in °C.")
+            Double celsius;
+            @Option(names = "--clear", description = "Let the sensor follow the thermal model again.")
+            boolean clear;
+        }
+
+        @Override
+        public Integer call() {
+            boolean ambient = sensor.equals("ambient");
+            if (ambient && reading.clear) {
+                spec.commandLine().getErr().println("pibms: the ambient temperature is not forced; set it with --C");
+                return 1;
+            }
+            Command command;
+            if (reading.clear) {
+                command = new SimulationCommand.ReleaseTemperature(sensor);
+            } else {
+                int temperature_dC = (int) Math.round(reading.celsius * 10);
+                command = ambient
+                        ? new SimulationCommand.SetAmbientTemperature(temperature_dC)
+                        : new SimulationCommand.ForceTemperature(sensor, temperature_dC);
+            }
+            return parent.send(spec, config, command);
+        }
+    }
+
+    @picocli.CommandLine.Command(name = "speed", mixinStandardHelpOptions = true,
+            description = "Set how many simulated seconds pass per real second, or 'max' for as fast as possible.")
+    static final class Speed implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @ParentCommand
+        SimCommand parent;
+        @Mixin
+        ConfigOption config;
+
+        @Parameters(index = "0", paramLabel = "FACTOR", description = "e.g. 1, 60, 3600, or max.")
+        String factor;
+
+        @Override
+        public Integer call() {
+            double scale;
+            if (factor.toLowerCase(Locale.ROOT).equals("max")) {
+                scale = Double.POSITIVE_INFINITY;
+            } else {
+                try {
+                    scale = Double.parseDouble(factor);
+                } catch (NumberFormatException e) {
+                    spec.commandLine().getErr().println("pibms: speed must be a number or max, not '" + factor + "'");
+                    return 2;
+                }
+            }
+            return parent.send(spec, config, new SimulationCommand.SetTimeScale(scale));
+        }
+    }
+}

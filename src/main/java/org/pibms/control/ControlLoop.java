@@ -1,0 +1,154 @@
+package org.pibms.control;
+
+import org.pibms.core.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link Task} on one thread at a fixed rate on absolute deadlines: tick k starts at
+ * {@code start + k × period}, so the period never drifts with the time a tick takes. A tick that
+ * overruns makes the loop skip the deadlines it missed rather than run late ticks back to back.
+ *
+ * <p>The loop never dies from a tick: an exception is logged, the task is told to make its
+ * outputs safe, and the next tick runs on time.
+ */
+public final class ControlLoop {
+
+    /** The work done each period, always on the loop's thread. */
+    public interface Task {
+
+        void tick(long now_ns, long wallClock_ms);
+
+        /** A tick threw; put the outputs into their safe state. */
+        void failSafe(RuntimeException cause);
+
+        /** The loop is ending: put the outputs into their safe state for good. */
+        void stop(long now_ns, long wallClock_ms);
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(ControlLoop.class);
+    private static final long REPORT_INTERVAL_ns = 60_000_000_000L;
+
+    private final Clock clock;
+    private final long period_ns;
+    private final Task task;
+
+    private volatile boolean running;
+    private Thread thread;
+
+    private volatile long ticks;
+    private volatile long overruns;
+    private long failures;
+    private long lastOverrunReport_ns = Long.MIN_VALUE;
+    private long lastFailureReport_ns = Long.MIN_VALUE;
+
+    public ControlLoop(Clock clock, int period_ms, Task task) {
+        this.clock = clock;
+        this.period_ns = period_ms * 1_000_000L;
+        this.task = task;
+    }
+
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException("the control loop runs already");
+        }
+        running = true;
+        thread = new Thread(this::run, "pibms-control");
+        thread.setPriority(Thread.MAX_PRIORITY);
+        thread.start();
+    }
+
+    /** Asks the loop to end after the current tick; safe from any thread, including the loop's own. */
+    public void requestStop() {
+        running = false;
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            t.interrupt();
+        }
+    }
+
+    /** Stops the loop and waits until its task has made the outputs safe. */
+    public void stop() throws InterruptedException {
+        requestStop();
+        Thread t = thread;
+        if (t != null) {
+            t.join();
+        }
+    }
+
+    public boolean isRunning() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
+    /** Blocks until the loop has ended by itself or by {@link #requestStop()}. */
+    public void awaitTermination() throws InterruptedException {
+        Thread t = thread;
+        if (t != null) {
+            t.join();
+        }
+    }
+
+    /** Runs the loop on the calling thread until {@link #requestStop()}. */
+    public void run() {
+        running = true;
+        long start_ns = clock.nanoTime();
+        long k = 0;
+        while (running) {
+            try {
+                clock.sleepUntil(start_ns + k * period_ns);
+            } catch (InterruptedException e) {
+                if (!running) {
+                    break;
+                }
+                continue;
+            }
+            long now_ns = clock.nanoTime();
+            runTick(now_ns);
+            ticks++;
+            k++;
+            long after_ns = clock.nanoTime();
+            if (start_ns + k * period_ns <= after_ns) {
+                long next = (after_ns - start_ns) / period_ns + 1;
+                overruns += next - k;
+                reportOverrun(after_ns, next - k);
+                k = next;
+            }
+        }
+        Thread.interrupted();
+        task.stop(clock.nanoTime(), clock.epochMillis());
+    }
+
+    public long ticks() {
+        return ticks;
+    }
+
+    public long overruns() {
+        return overruns;
+    }
+
+    private void runTick(long now_ns) {
+        try {
+            task.tick(now_ns, clock.epochMillis());
+        } catch (RuntimeException e) {
+            failures++;
+            if (now_ns - lastFailureReport_ns >= REPORT_INTERVAL_ns || failures == 1) {
+                lastFailureReport_ns = now_ns;
+                log.error("control tick failed ({} failures so far); outputs set safe", failures, e);
+            }
+            try {
+                task.failSafe(e);
+            } catch (RuntimeException second) {
+                log.error("could not make the outputs safe after a failed tick", second);
+            }
+        }
+    }
+
+    private void reportOverrun(long now_ns, long skipped) {
+        if (now_ns - lastOverrunReport_ns >= REPORT_INTERVAL_ns) {
+            lastOverrunReport_ns = now_ns;
+            log.warn("control tick overran its {} ms period: skipped {} deadline(s), {} in all",
+                    period_ns / 1_000_000, skipped, overruns);
+        }
+    }
+}

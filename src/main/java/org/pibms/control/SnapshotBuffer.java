@@ -1,0 +1,131 @@
+package org.pibms.control;
+
+import java.util.List;
+import java.util.concurrent.locks.StampedLock;
+import org.pibms.core.FaultId;
+import org.pibms.core.Measurement;
+import org.pibms.core.PackSnapshot;
+import org.pibms.core.PackState;
+import org.pibms.core.SnapshotSource;
+
+/**
+ * Hands the tick's results from the control thread to every reader without the control thread
+ * allocating or ever waiting.
+ *
+ * <p>The control thread copies primitives into preallocated fields under a {@link StampedLock}
+ * write stamp (a sequence lock). Readers take an optimistic stamp, build an immutable
+ * {@link PackSnapshot} on their own thread, and retry if a tick was published meanwhile. The
+ * readers never lock, so the writer never blocks; the snapshot of the current tick is built
+ * once and shared.
+ */
+public final class SnapshotBuffer implements SnapshotSource {
+
+    private final StampedLock lock = new StampedLock();
+    private final boolean simulated;
+    private final int capacity_mAh;
+    private final List<String> temperatureNames;
+
+    // Written only by the control thread, inside a write stamp.
+    private long sequence;
+    private long time_ms;
+    private PackState state = PackState.STARTING;
+    private final int[] cellVoltage_mV;
+    private boolean cellVoltagesValid;
+    private int packVoltage_mV;
+    private boolean packVoltageValid;
+    private int loadVoltage_mV;
+    private boolean loadVoltageValid;
+    private int current_mA;
+    private boolean currentValid;
+    private double soc_pct;
+    private boolean socValid;
+    private final int[] temperature_dC;
+    private final boolean[] temperatureValid;
+    private boolean chargeMos;
+    private boolean dischargeMos;
+    private long balancingMask;
+    private long faultMask;
+
+    private volatile PackSnapshot latest;
+
+    public SnapshotBuffer(int cellCount, List<String> temperatureNames, int capacity_mAh, boolean simulated) {
+        this.simulated = simulated;
+        this.capacity_mAh = capacity_mAh;
+        this.temperatureNames = List.copyOf(temperatureNames);
+        this.cellVoltage_mV = new int[cellCount];
+        this.temperature_dC = new int[temperatureNames.size()];
+        this.temperatureValid = new boolean[temperatureNames.size()];
+    }
+
+    /** Publishes one tick. Control thread only; allocates nothing. */
+    void publish(long sequence, long time_ms, PackState state, Measurement m, double soc_pct, boolean socValid,
+            boolean chargeMos, boolean dischargeMos, long balancingMask, long faultMask) {
+        long stamp = lock.writeLock();
+        try {
+            this.sequence = sequence;
+            this.time_ms = time_ms;
+            this.state = state;
+            for (int i = 0; i < cellVoltage_mV.length; i++) {
+                cellVoltage_mV[i] = m.cellVoltage_mV(i);
+            }
+            this.cellVoltagesValid = m.cellVoltagesValid();
+            this.packVoltage_mV = m.packVoltage_mV();
+            this.packVoltageValid = m.packVoltageValid();
+            this.loadVoltage_mV = m.loadVoltage_mV();
+            this.loadVoltageValid = m.loadVoltageValid();
+            this.current_mA = m.current_mA();
+            this.currentValid = m.currentValid();
+            this.soc_pct = soc_pct;
+            this.socValid = socValid;
+            for (int i = 0; i < temperature_dC.length; i++) {
+                temperature_dC[i] = m.temperature_dC(i);
+                temperatureValid[i] = m.temperatureValid(i);
+            }
+            this.chargeMos = chargeMos;
+            this.dischargeMos = dischargeMos;
+            this.balancingMask = balancingMask;
+            this.faultMask = faultMask;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    @Override
+    public PackSnapshot latest() {
+        while (true) {
+            long stamp = lock.tryOptimisticRead();
+            if (stamp == 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            PackSnapshot cached = latest;
+            if (cached != null && cached.sequence() == sequence && lock.validate(stamp)) {
+                return cached;
+            }
+            PackSnapshot copy = copy();
+            if (lock.validate(stamp)) {
+                latest = copy;
+                return copy;
+            }
+        }
+    }
+
+    private PackSnapshot copy() {
+        return PackSnapshot.builder()
+                .sequence(sequence)
+                .time_ms(time_ms)
+                .state(state)
+                .simulated(simulated)
+                .cellVoltages_mV(cellVoltage_mV, cellVoltagesValid)
+                .packVoltage_mV(packVoltage_mV, packVoltageValid)
+                .loadVoltage_mV(loadVoltage_mV, loadVoltageValid)
+                .current_mA(current_mA, currentValid)
+                .soc_pct(soc_pct, socValid)
+                .capacity_mAh(capacity_mAh)
+                .temperatures(temperatureNames, temperature_dC, temperatureValid)
+                .mos(chargeMos, dischargeMos)
+                .balancingMask(balancingMask)
+                .faults(FaultId.fromMask(faultMask))
+                .build();
+    }
+}

@@ -1,0 +1,18 @@
+package org.pibms.core;
+
+/**
+ * The cell-monitoring chip (or chain of chips): cell voltages and the temperatures wired to it.
+ * Called only from the control loop. A failed read returns false and leaves the values as
+ * they were; it never throws, because the loop turns a failed read into a fault.
+ */
+public interface AnalogFrontEnd {
+
+    /** Measures every cell into {@code into}; true when all values are fresh and trustworthy. */
+    boolean readCellVoltages(Measurement into);
+
+    /**
+     * Measures the temperature sensors into {@code into}, marking each sensor that gave a
+     * plausible value valid; true when the chip answered at all.
+     */
+    boolean readTemperatures(Measurement into);
+}

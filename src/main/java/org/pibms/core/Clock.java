@@ -1,0 +1,18 @@
+package org.pibms.core;
+
+/**
+ * Time for the control loop. The real clock follows the system; the simulated one lets the
+ * whole daemon run faster than real time. Logic never reads a clock itself: the loop reads it
+ * once per tick and passes the time in.
+ */
+public interface Clock {
+
+    /** Monotonic time in nanoseconds, for periods and delays. */
+    long nanoTime();
+
+    /** Wall-clock time in milliseconds since the epoch, for timestamps. */
+    long epochMillis();
+
+    /** Blocks until {@link #nanoTime()} reaches {@code deadline_ns}; returns at once if it has. */
+    void sleepUntil(long deadline_ns) throws InterruptedException;
+}

@@ -1,0 +1,306 @@
+package org.pibms.core;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An immutable picture of the pack at the end of one control tick: what the control socket,
+ * the protocols and the web page show. Cells and sensors are indexed from 0; user-facing
+ * numbers are 1-based.
+ */
+public final class PackSnapshot {
+
+    private final long sequence;
+    private final long time_ms;
+    private final PackState state;
+    private final boolean simulated;
+    private final int[] cellVoltage_mV;
+    private final boolean cellVoltagesValid;
+    private final int packVoltage_mV;
+    private final boolean packVoltageValid;
+    private final int loadVoltage_mV;
+    private final boolean loadVoltageValid;
+    private final int current_mA;
+    private final boolean currentValid;
+    private final double soc_pct;
+    private final boolean socValid;
+    private final int capacity_mAh;
+    private final List<String> temperatureNames;
+    private final int[] temperature_dC;
+    private final boolean[] temperatureValid;
+    private final boolean chargeMos;
+    private final boolean dischargeMos;
+    private final long balancingMask;
+    private final Set<FaultId> faults;
+
+    private PackSnapshot(Builder b) {
+        this.sequence = b.sequence;
+        this.time_ms = b.time_ms;
+        this.state = b.state;
+        this.simulated = b.simulated;
+        this.cellVoltage_mV = b.cellVoltage_mV.clone();
+        this.cellVoltagesValid = b.cellVoltagesValid;
+        this.packVoltage_mV = b.packVoltage_mV;
+        this.packVoltageValid = b.packVoltageValid;
+        this.loadVoltage_mV = b.loadVoltage_mV;
+        this.loadVoltageValid = b.loadVoltageValid;
+        this.current_mA = b.current_mA;
+        this.currentValid = b.currentValid;
+        this.soc_pct = b.soc_pct;
+        this.socValid = b.socValid;
+        this.capacity_mAh = b.capacity_mAh;
+        this.temperatureNames = List.copyOf(b.temperatureNames);
+        this.temperature_dC = b.temperature_dC.clone();
+        this.temperatureValid = b.temperatureValid.clone();
+        if (temperature_dC.length != temperatureNames.size() || temperatureValid.length != temperatureNames.size()) {
+            throw new IllegalArgumentException("one temperature and one validity flag per sensor name");
+        }
+        this.chargeMos = b.chargeMos;
+        this.dischargeMos = b.dischargeMos;
+        this.balancingMask = b.balancingMask;
+        this.faults = Set.copyOf(b.faults);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Number of the control tick that produced this snapshot; 0 before the first tick. */
+    public long sequence() {
+        return sequence;
+    }
+
+    /** Wall-clock time of the tick (simulated time when the pack is simulated). */
+    public long time_ms() {
+        return time_ms;
+    }
+
+    public PackState state() {
+        return state;
+    }
+
+    public boolean simulated() {
+        return simulated;
+    }
+
+    public int cellCount() {
+        return cellVoltage_mV.length;
+    }
+
+    /** Voltage of a cell, index 0 = cell 1. */
+    public int cellVoltage_mV(int cell) {
+        return cellVoltage_mV[cell];
+    }
+
+    public int[] cellVoltages_mV() {
+        return cellVoltage_mV.clone();
+    }
+
+    public boolean cellVoltagesValid() {
+        return cellVoltagesValid;
+    }
+
+    /** Index of the lowest cell (the first one on a tie). */
+    public int minCell() {
+        int min = 0;
+        for (int i = 1; i < cellVoltage_mV.length; i++) {
+            if (cellVoltage_mV[i] < cellVoltage_mV[min]) {
+                min = i;
+            }
+        }
+        return min;
+    }
+
+    /** Index of the highest cell (the first one on a tie). */
+    public int maxCell() {
+        int max = 0;
+        for (int i = 1; i < cellVoltage_mV.length; i++) {
+            if (cellVoltage_mV[i] > cellVoltage_mV[max]) {
+                max = i;
+            }
+        }
+        return max;
+    }
+
+    public int cellDelta_mV() {
+        return cellVoltage_mV[maxCell()] - cellVoltage_mV[minCell()];
+    }
+
+    public int packVoltage_mV() {
+        return packVoltage_mV;
+    }
+
+    public boolean packVoltageValid() {
+        return packVoltageValid;
+    }
+
+    public int loadVoltage_mV() {
+        return loadVoltage_mV;
+    }
+
+    public boolean loadVoltageValid() {
+        return loadVoltageValid;
+    }
+
+    /** Pack current, charge positive. */
+    public int current_mA() {
+        return current_mA;
+    }
+
+    public boolean currentValid() {
+        return currentValid;
+    }
+
+    public double soc_pct() {
+        return soc_pct;
+    }
+
+    /** False until the SOC has been initialised from a first valid cell reading. */
+    public boolean socValid() {
+        return socValid;
+    }
+
+    public int capacity_mAh() {
+        return capacity_mAh;
+    }
+
+    public List<String> temperatureNames() {
+        return temperatureNames;
+    }
+
+    public int temperature_dC(int sensor) {
+        return temperature_dC[sensor];
+    }
+
+    public boolean temperatureValid(int sensor) {
+        return temperatureValid[sensor];
+    }
+
+    public boolean chargeMos() {
+        return chargeMos;
+    }
+
+    public boolean dischargeMos() {
+        return dischargeMos;
+    }
+
+    /** Bit i set = cell i (index 0 = cell 1) is bleeding. */
+    public long balancingMask() {
+        return balancingMask;
+    }
+
+    public Set<FaultId> faults() {
+        return faults;
+    }
+
+    /** Fills every field; the builder starts as an empty 0-cell snapshot. */
+    public static final class Builder {
+        private long sequence;
+        private long time_ms;
+        private PackState state = PackState.STARTING;
+        private boolean simulated;
+        private int[] cellVoltage_mV = new int[0];
+        private boolean cellVoltagesValid;
+        private int packVoltage_mV;
+        private boolean packVoltageValid;
+        private int loadVoltage_mV;
+        private boolean loadVoltageValid;
+        private int current_mA;
+        private boolean currentValid;
+        private double soc_pct;
+        private boolean socValid;
+        private int capacity_mAh;
+        private List<String> temperatureNames = List.of();
+        private int[] temperature_dC = new int[0];
+        private boolean[] temperatureValid = new boolean[0];
+        private boolean chargeMos;
+        private boolean dischargeMos;
+        private long balancingMask;
+        private Set<FaultId> faults = Set.of();
+
+        private Builder() {
+        }
+
+        public Builder sequence(long sequence) {
+            this.sequence = sequence;
+            return this;
+        }
+
+        public Builder time_ms(long time_ms) {
+            this.time_ms = time_ms;
+            return this;
+        }
+
+        public Builder state(PackState state) {
+            this.state = state;
+            return this;
+        }
+
+        public Builder simulated(boolean simulated) {
+            this.simulated = simulated;
+            return this;
+        }
+
+        public Builder cellVoltages_mV(int[] cellVoltage_mV, boolean valid) {
+            this.cellVoltage_mV = cellVoltage_mV;
+            this.cellVoltagesValid = valid;
+            return this;
+        }
+
+        public Builder packVoltage_mV(int packVoltage_mV, boolean valid) {
+            this.packVoltage_mV = packVoltage_mV;
+            this.packVoltageValid = valid;
+            return this;
+        }
+
+        public Builder loadVoltage_mV(int loadVoltage_mV, boolean valid) {
+            this.loadVoltage_mV = loadVoltage_mV;
+            this.loadVoltageValid = valid;
+            return this;
+        }
+
+        public Builder current_mA(int current_mA, boolean valid) {
+            this.current_mA = current_mA;
+            this.currentValid = valid;
+            return this;
+        }
+
+        public Builder soc_pct(double soc_pct, boolean valid) {
+            this.soc_pct = soc_pct;
+            this.socValid = valid;
+            return this;
+        }
+
+        public Builder capacity_mAh(int capacity_mAh) {
+            this.capacity_mAh = capacity_mAh;
+            return this;
+        }
+
+        public Builder temperatures(List<String> names, int[] temperature_dC, boolean[] valid) {
+            this.temperatureNames = names;
+            this.temperature_dC = temperature_dC;
+            this.temperatureValid = valid;
+            return this;
+        }
+
+        public Builder mos(boolean chargeMos, boolean dischargeMos) {
+            this.chargeMos = chargeMos;
+            this.dischargeMos = dischargeMos;
+            return this;
+        }
+
+        public Builder balancingMask(long balancingMask) {
+            this.balancingMask = balancingMask;
+            return this;
+        }
+
+        public Builder faults(Set<FaultId> faults) {
+            this.faults = faults;
+            return this;
+        }
+
+        public PackSnapshot build() {
+            return new PackSnapshot(this);
+        }
+    }
+}

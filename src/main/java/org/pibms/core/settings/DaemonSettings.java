@@ -1,0 +1,10 @@
+package org.pibms.core.settings;
+
+import java.nio.file.Path;
+
+/**
+ * @param socket              the control socket's path
+ * @param statusLogInterval_s how often a one-line status goes to the log; 0 = never
+ */
+public record DaemonSettings(Path socket, int statusLogInterval_s) {
+}

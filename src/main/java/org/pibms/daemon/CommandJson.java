@@ -1,0 +1,91 @@
+package org.pibms.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.pibms.core.Command;
+import org.pibms.core.SimulationCommand.ForceCellVoltage;
+import org.pibms.core.SimulationCommand.ForceTemperature;
+import org.pibms.core.SimulationCommand.ReleaseCellVoltage;
+import org.pibms.core.SimulationCommand.ReleaseTemperature;
+import org.pibms.core.SimulationCommand.SetAmbientTemperature;
+import org.pibms.core.SimulationCommand.SetExternalCurrent;
+import org.pibms.core.SimulationCommand.SetTimeScale;
+
+/** {@link Command}s as JSON objects on the control socket; docs/control-socket.md lists them. */
+public final class CommandJson {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private CommandJson() {
+    }
+
+    public static ObjectNode write(Command command) {
+        ObjectNode json = NODES.objectNode();
+        if (command instanceof SetExternalCurrent c) {
+            json.put("type", "sim_current").put("current_mA", c.current_mA());
+        } else if (command instanceof ForceCellVoltage c) {
+            json.put("type", "sim_cell").put("cell", c.cell()).put("voltage_mV", c.voltage_mV());
+        } else if (command instanceof ReleaseCellVoltage c) {
+            json.put("type", "sim_cell_release").put("cell", c.cell());
+        } else if (command instanceof ForceTemperature c) {
+            json.put("type", "sim_temp").put("sensor", c.sensor()).put("temperature_dC", c.temperature_dC());
+        } else if (command instanceof ReleaseTemperature c) {
+            json.put("type", "sim_temp_release").put("sensor", c.sensor());
+        } else if (command instanceof SetAmbientTemperature c) {
+            json.put("type", "sim_ambient").put("temperature_dC", c.temperature_dC());
+        } else if (command instanceof SetTimeScale c) {
+            json.put("type", "sim_speed");
+            if (c.timeScale() == Double.POSITIVE_INFINITY) {
+                json.put("time_scale", "max");
+            } else {
+                json.put("time_scale", c.timeScale());
+            }
+        } else {
+            throw new IllegalArgumentException("no JSON form for " + command);
+        }
+        return json;
+    }
+
+    /** @throws IllegalArgumentException naming what is missing or wrong */
+    public static Command read(JsonNode json) {
+        String type = text(json, "type");
+        return switch (type) {
+            case "sim_current" -> new SetExternalCurrent(integer(json, "current_mA"));
+            case "sim_cell" -> new ForceCellVoltage(integer(json, "cell"), integer(json, "voltage_mV"));
+            case "sim_cell_release" -> new ReleaseCellVoltage(integer(json, "cell"));
+            case "sim_temp" -> new ForceTemperature(text(json, "sensor"), integer(json, "temperature_dC"));
+            case "sim_temp_release" -> new ReleaseTemperature(text(json, "sensor"));
+            case "sim_ambient" -> new SetAmbientTemperature(integer(json, "temperature_dC"));
+            case "sim_speed" -> new SetTimeScale(timeScale(json));
+            default -> throw new IllegalArgumentException("unknown command type '" + type + "'");
+        };
+    }
+
+    private static double timeScale(JsonNode json) {
+        JsonNode value = json.get("time_scale");
+        if (value != null && value.isTextual() && value.asText().equals("max")) {
+            return Double.POSITIVE_INFINITY;
+        }
+        if (value == null || !value.isNumber()) {
+            throw new IllegalArgumentException("'time_scale' must be a number or \"max\"");
+        }
+        return value.asDouble();
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new IllegalArgumentException("'" + field + "' must be a string");
+        }
+        return value.asText();
+    }
+
+    private static int integer(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        if (value == null || !value.canConvertToInt() || !value.isIntegralNumber()) {
+            throw new IllegalArgumentException("'" + field + "' must be a whole number");
+        }
+        return value.asInt();
+    }
+}

@@ -1,0 +1,256 @@
+package org.pibms.sim;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.pibms.core.Clock;
+import org.pibms.core.OcvCurve;
+import org.pibms.core.settings.PackSettings;
+import org.pibms.core.settings.SensorLocation;
+import org.pibms.core.settings.SimulationSettings;
+import org.pibms.core.settings.TemperatureSensorSettings;
+
+/**
+ * The simulated battery: N {@link SimulatedCell}s in series, the external load or charger the
+ * user sets, the two MOSFETs, and a thermal model of the cells, the MOSFETs and the balance
+ * resistors.
+ *
+ * <p>{@link #advance()} brings the physics to the clock's present time, so they follow simulated
+ * time at any speed; the simulated sensors call it before they read, and every change made to
+ * the model first advances it under the old conditions. The getters only report. Current flows only where the MOSFETs let it: a
+ * charge current needs the charge MOS, a discharge current the discharge MOS (each has a body
+ * diode for the other direction).
+ *
+ * <p>"Forced" readings replace what a sensor reports, not the physics behind it, which is how a
+ * broken wire or a drifting sensor looks to a BMS.
+ */
+public final class PackModel {
+
+    /** Heat capacity of the cells per Ah of cell capacity (about 1 kJ/(kg·K) at 20 g/Ah). */
+    private static final double CELL_HEAT_CAPACITY_JperKAh = 20;
+    /** Thermal resistance of a 16S 100 Ah pack to ambient; scales inversely with pack size. */
+    private static final double PACK_RESISTANCE_KperW_AT_1600_Ah = 0.1;
+    private static final double MOS_HEAT_CAPACITY_JperK = 150;
+    private static final double MOS_RESISTANCE_KperW = 0.5;
+    private static final double BALANCE_HEAT_CAPACITY_JperK = 20;
+    private static final double BALANCE_RESISTANCE_KperW = 5;
+    private static final double SENSOR_OFFSET_SIGMA_C = 0.3;
+    private static final double SECONDS_PER_MONTH = 30 * 86_400.0;
+
+    private final Clock clock;
+    private final SimulatedCell[] cells;
+    private final ThermalNode cellBlock;
+    private final ThermalNode mos;
+    private final ThermalNode balanceResistors;
+    private final double mosResistance_ohm;
+    private final SensorLocation[] sensorLocations;
+    private final double[] sensorOffset_C;
+
+    private final boolean[] cellForced;
+    private final int[] forcedCell_mV;
+    private final boolean[] temperatureForced;
+    private final int[] forcedTemperature_dC;
+
+    private double ambient_C;
+    private double demand_A;
+    private boolean chargePath;
+    private boolean dischargePath;
+    private double current_A;
+    private long time_ns;
+
+    private PackModel(Clock clock, SimulatedCell[] cells, ThermalNode cellBlock, ThermalNode mos,
+            ThermalNode balanceResistors, double mosResistance_ohm, SensorLocation[] sensorLocations,
+            double[] sensorOffset_C, double ambient_C) {
+        this.clock = clock;
+        this.cells = cells;
+        this.cellBlock = cellBlock;
+        this.mos = mos;
+        this.balanceResistors = balanceResistors;
+        this.mosResistance_ohm = mosResistance_ohm;
+        this.sensorLocations = sensorLocations;
+        this.sensorOffset_C = sensorOffset_C;
+        this.ambient_C = ambient_C;
+        this.cellForced = new boolean[cells.length];
+        this.forcedCell_mV = new int[cells.length];
+        this.temperatureForced = new boolean[sensorLocations.length];
+        this.forcedTemperature_dC = new int[sensorLocations.length];
+        this.time_ns = clock.nanoTime();
+    }
+
+    /** Builds a pack whose cells spread around the configured means, drawn from the configured seed. */
+    public static PackModel create(PackSettings pack, SimulationSettings sim, List<TemperatureSensorSettings> sensors,
+            Clock clock) {
+        SplittableRandom random = new SplittableRandom(sim.seed());
+        OcvCurve ocv = OcvCurve.defaultFor(pack.chemistry());
+        SimulationSettings.SimulatedCells c = sim.cells();
+        double capacity_As = pack.capacity_mAh() * 3.6;
+        SimulatedCell[] cells = new SimulatedCell[pack.cellCount()];
+        for (int i = 0; i < cells.length; i++) {
+            double cellCapacity_As = capacity_As * Math.max(0.5, 1 + c.capacitySpread_pct() / 100 * random.nextGaussian());
+            double soc = Math.max(0, Math.min(100, sim.initialSoc_pct() + c.socSpread_pct() * random.nextGaussian()));
+            double resistanceFactor = Math.max(0.2, 1 + c.resistanceSpread_pct() / 100 * random.nextGaussian());
+            double leakFactor = Math.max(0, 1 + 0.5 * random.nextGaussian());
+            double selfDischarge_A = c.selfDischarge_pctPerMonth() / 100 * cellCapacity_As / SECONDS_PER_MONTH * leakFactor;
+            cells[i] = new SimulatedCell(ocv, cellCapacity_As, soc, c.r0_mOhm() / 1000 * resistanceFactor,
+                    c.r1_mOhm() / 1000 * resistanceFactor, c.tau1_s(), selfDischarge_A);
+        }
+        double ambient_C = sim.ambient_dC() / 10.0;
+        double packAh = pack.capacity_mAh() / 1000.0 * pack.cellCount();
+        ThermalNode cellBlock = new ThermalNode(CELL_HEAT_CAPACITY_JperKAh * packAh,
+                PACK_RESISTANCE_KperW_AT_1600_Ah * Math.pow(1600 / packAh, 2.0 / 3.0), ambient_C);
+        ThermalNode mos = new ThermalNode(MOS_HEAT_CAPACITY_JperK, MOS_RESISTANCE_KperW, ambient_C);
+        ThermalNode balance = new ThermalNode(BALANCE_HEAT_CAPACITY_JperK, BALANCE_RESISTANCE_KperW, ambient_C);
+        SensorLocation[] locations = new SensorLocation[sensors.size()];
+        double[] offsets = new double[sensors.size()];
+        for (int i = 0; i < locations.length; i++) {
+            locations[i] = sensors.get(i).location();
+            offsets[i] = SENSOR_OFFSET_SIGMA_C * random.nextGaussian();
+        }
+        return new PackModel(clock, cells, cellBlock, mos, balance, sim.mosResistance_mOhm() / 1000, locations,
+                offsets, ambient_C);
+    }
+
+    /** Runs the physics up to the clock's present time. */
+    public void advance() {
+        long now_ns = clock.nanoTime();
+        if (now_ns <= time_ns) {
+            return;
+        }
+        double dt_s = (now_ns - time_ns) / 1e9;
+        time_ns = now_ns;
+        double temperature_C = cellBlock.temperature_C();
+        double cellHeat_W = 0;
+        for (SimulatedCell cell : cells) {
+            cellHeat_W += cell.step(current_A, dt_s, temperature_C);
+        }
+        cellBlock.step(cellHeat_W, ambient_C, dt_s);
+        mos.step(current_A * current_A * mosResistance_ohm, ambient_C, dt_s);
+        balanceResistors.step(0, ambient_C, dt_s);
+    }
+
+    /** The current the external load or charger asks for, charge positive. */
+    public void setExternalCurrent_A(double demand_A) {
+        advance();
+        this.demand_A = demand_A;
+        current_A = flowingCurrent_A();
+    }
+
+    public double externalCurrent_A() {
+        return demand_A;
+    }
+
+    public void setMosfets(boolean chargeOn, boolean dischargeOn) {
+        advance();
+        this.chargePath = chargeOn;
+        this.dischargePath = dischargeOn;
+        current_A = flowingCurrent_A();
+    }
+
+    public void setAmbient_C(double ambient_C) {
+        advance();
+        this.ambient_C = ambient_C;
+    }
+
+    /** The current flowing through the pack now, charge positive: the demand, where the MOSFETs let it. */
+    public double current_A() {
+        return current_A;
+    }
+
+    public int cellCount() {
+        return cells.length;
+    }
+
+    /** True voltage at a cell's terminals (index 0 = cell 1). */
+    public double cellVoltage_mV(int cell) {
+        return cells[cell].terminalVoltage_mV(current_A, cellBlock.temperature_C());
+    }
+
+    public double cellSoc_pct(int cell) {
+        return cells[cell].soc_pct();
+    }
+
+    public double cellCharge_As(int cell) {
+        return cells[cell].charge_As();
+    }
+
+    /** Voltage across the battery terminals: the sum of the true cell voltages. */
+    public double packVoltage_mV() {
+        double sum = 0;
+        double temperature_C = cellBlock.temperature_C();
+        for (SimulatedCell cell : cells) {
+            sum += cell.terminalVoltage_mV(current_A, temperature_C);
+        }
+        return sum;
+    }
+
+    /** Load-side voltage: the pack's while either MOS conducts, nothing while both are open. */
+    public double loadVoltage_mV() {
+        return chargePath || dischargePath ? packVoltage_mV() : 0;
+    }
+
+    public double cellTemperature_C() {
+        return cellBlock.temperature_C();
+    }
+
+    public double mosTemperature_C() {
+        return mos.temperature_C();
+    }
+
+    /** True temperature at a configured sensor's spot, including its small mounting offset. */
+    public double sensorTemperature_C(int sensor) {
+        double node = switch (sensorLocations[sensor]) {
+            case CELL -> cellBlock.temperature_C();
+            case MOS -> mos.temperature_C();
+            case BALANCE -> balanceResistors.temperature_C();
+            case AMBIENT -> ambient_C;
+        };
+        return node + sensorOffset_C[sensor];
+    }
+
+    public int temperatureSensorCount() {
+        return sensorLocations.length;
+    }
+
+    public void forceCellVoltage(int cell, int voltage_mV) {
+        cellForced[cell] = true;
+        forcedCell_mV[cell] = voltage_mV;
+    }
+
+    public void releaseCellVoltage(int cell) {
+        cellForced[cell] = false;
+    }
+
+    public boolean cellForced(int cell) {
+        return cellForced[cell];
+    }
+
+    public int forcedCellVoltage_mV(int cell) {
+        return forcedCell_mV[cell];
+    }
+
+    public void forceTemperature(int sensor, int temperature_dC) {
+        temperatureForced[sensor] = true;
+        forcedTemperature_dC[sensor] = temperature_dC;
+    }
+
+    public void releaseTemperature(int sensor) {
+        temperatureForced[sensor] = false;
+    }
+
+    public boolean temperatureForced(int sensor) {
+        return temperatureForced[sensor];
+    }
+
+    public int forcedTemperature_dC(int sensor) {
+        return forcedTemperature_dC[sensor];
+    }
+
+    private double flowingCurrent_A() {
+        if (demand_A > 0) {
+            return chargePath ? demand_A : 0;
+        }
+        if (demand_A < 0) {
+            return dischargePath ? demand_A : 0;
+        }
+        return 0;
+    }
+}

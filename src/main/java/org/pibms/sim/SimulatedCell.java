@@ -1,0 +1,87 @@
+package org.pibms.sim;
+
+import org.pibms.core.OcvCurve;
+
+/**
+ * One cell as an equivalent circuit: an open-circuit voltage source OCV(SOC, T), an ohmic
+ * resistance R0 and one RC pair (R1, τ1), plus a self-discharge leak that drains the cell
+ * without flowing through its terminals.
+ *
+ * <p>Beyond the ends of the OCV table the voltage keeps moving by {@link #KNEE_SLOPE_mVPerPct}
+ * per % SOC, which is how a real cell runs away from its plateau when over-charged or
+ * over-discharged. R0 rises in the cold (Arrhenius form) and towards empty.
+ */
+final class SimulatedCell {
+
+    static final double KNEE_SLOPE_mVPerPct = 50;
+    /** Activation temperature of R0: about ×2 at 0 °C and ×4.4 at −20 °C against 25 °C. */
+    private static final double R0_ACTIVATION_K = 2500;
+    private static final double REFERENCE_K = 298.15;
+    /** The model stops charge at this far past empty or full; the voltage is long past any limit there. */
+    private static final double CHARGE_LIMIT_FRACTION = 0.10;
+
+    private final OcvCurve ocv;
+    private final double capacity_As;
+    private final double r0_ohm;
+    private final double r1_ohm;
+    private final double tau1_s;
+    private final double selfDischarge_A;
+
+    private double charge_As;
+    private double rc1_V;
+
+    SimulatedCell(OcvCurve ocv, double capacity_As, double soc_pct, double r0_ohm, double r1_ohm, double tau1_s,
+            double selfDischarge_A) {
+        this.ocv = ocv;
+        this.capacity_As = capacity_As;
+        this.r0_ohm = r0_ohm;
+        this.r1_ohm = r1_ohm;
+        this.tau1_s = tau1_s;
+        this.selfDischarge_A = selfDischarge_A;
+        this.charge_As = soc_pct / 100.0 * capacity_As;
+    }
+
+    /** Carries {@code current_A} (charge positive) for {@code dt_s}; returns the heat dissipated, in W. */
+    double step(double current_A, double dt_s, double temperature_C) {
+        charge_As += (current_A - selfDischarge_A) * dt_s;
+        double min = -CHARGE_LIMIT_FRACTION * capacity_As;
+        double max = (1 + CHARGE_LIMIT_FRACTION) * capacity_As;
+        charge_As = Math.max(min, Math.min(max, charge_As));
+        double decay = Math.exp(-dt_s / tau1_s);
+        rc1_V = rc1_V * decay + current_A * r1_ohm * (1 - decay);
+        return current_A * current_A * r0(temperature_C) + rc1_V * rc1_V / r1_ohm;
+    }
+
+    /** Voltage at the cell's terminals while {@code current_A} flows. */
+    double terminalVoltage_mV(double current_A, double temperature_C) {
+        return openCircuitVoltage_mV(temperature_C) + 1000 * (current_A * r0(temperature_C) + rc1_V);
+    }
+
+    double openCircuitVoltage_mV(double temperature_C) {
+        double soc = soc_pct();
+        int temperature_dC = (int) Math.round(temperature_C * 10);
+        double voltage;
+        if (soc < 0) {
+            voltage = ocv.voltage_mV(0, temperature_dC) + soc * KNEE_SLOPE_mVPerPct;
+        } else if (soc > 100) {
+            voltage = ocv.voltage_mV(100, temperature_dC) + (soc - 100) * KNEE_SLOPE_mVPerPct;
+        } else {
+            voltage = ocv.voltage_mV(soc, temperature_dC);
+        }
+        return Math.max(0, Math.min(5000, voltage));
+    }
+
+    double soc_pct() {
+        return 100.0 * charge_As / capacity_As;
+    }
+
+    double charge_As() {
+        return charge_As;
+    }
+
+    double r0(double temperature_C) {
+        double thermal = Math.exp(R0_ACTIVATION_K * (1 / (temperature_C + 273.15) - 1 / REFERENCE_K));
+        double nearEmpty = 1 + 0.5 * Math.max(0, Math.min(1, (20 - soc_pct()) / 20));
+        return r0_ohm * thermal * nearEmpty;
+    }
+}

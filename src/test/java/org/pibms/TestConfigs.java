@@ -1,0 +1,67 @@
+package org.pibms;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.pibms.config.ConfigException;
+import org.pibms.config.ConfigLoader;
+import org.pibms.core.settings.Settings;
+
+/** Settings for tests, written as the YAML a user would write. */
+public final class TestConfigs {
+
+    private TestConfigs() {
+    }
+
+    /**
+     * A simulated pack with sensors and no noise: {@code cells} LFP cells of 100 Ah at 50 %,
+     * no spread, socket in {@code directory}. {@code extra} lines are appended to the
+     * simulation section (indented by the caller).
+     */
+    public static String simulatedYaml(int cells, Path directory, String timeScale, String simulationExtra) {
+        return """
+                pack:
+                  chemistry: lfp
+                  cells: %d
+                  capacity_Ah: 100
+                temperature_sensors:
+                  - name: cells_top
+                    location: cell
+                  - name: mos
+                    location: mos
+                daemon:
+                  socket: %s
+                  status_log_interval_s: 0
+                simulation:
+                  seed: 7
+                  time_scale: %s
+                  initial_soc_pct: 50
+                  cells:
+                    soc_spread_pct: 0
+                    capacity_spread_pct: 0
+                    resistance_spread_pct: 0
+                    self_discharge_pct_per_month: 0
+                  sensors:
+                    voltage_noise_mV: 0
+                    current_noise_mA: 0
+                %s
+                """.formatted(cells, directory.resolve("pibms.sock"), timeScale, simulationExtra);
+    }
+
+    public static Settings simulated(int cells, Path directory, String timeScale) {
+        return load(directory, simulatedYaml(cells, directory, timeScale, ""));
+    }
+
+    public static Settings load(Path directory, String yaml) {
+        try {
+            Path file = Files.createTempFile(directory, "pibms", ".yaml");
+            Files.writeString(file, yaml);
+            return ConfigLoader.load(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ConfigException e) {
+            throw new AssertionError("test config rejected:\n" + e.getMessage(), e);
+        }
+    }
+}

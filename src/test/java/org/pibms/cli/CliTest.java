@@ -1,0 +1,139 @@
+package org.pibms.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pibms.TestConfigs;
+import org.pibms.core.settings.Settings;
+import org.pibms.daemon.Daemon;
+
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    private String out;
+    private String err;
+
+    private int pibms(String... args) {
+        StringWriter outText = new StringWriter();
+        StringWriter errText = new StringWriter();
+        int code = Main.execute(new PrintWriter(outText), new PrintWriter(errText), args);
+        out = outText.toString();
+        err = errText.toString();
+        return code;
+    }
+
+    @Test
+    void checkConfigSaysOkForAGoodFile() {
+        assertThat(pibms("check-config", "config/simulated.yaml")).isZero();
+        assertThat(out).isEqualTo("OK\n");
+        assertThat(pibms("check-config", "config/pibms.yaml")).isZero();
+    }
+
+    @Test
+    void checkConfigListsEveryProblemAndFails() throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, "pack:\n  chemistry: lfp\n  cells: 21\n  capacity_Ah: 100\ncontrol: {period_ms: 1}\n");
+
+        assertThat(pibms("check-config", file.toString())).isEqualTo(1);
+        assertThat(out).isEmpty();
+        assertThat(err).isEqualTo(file + ":3:10: pack.cells: 21 is outside the allowed range 8..20\n"
+                + file + ":5:22: control.period_ms: 1 is outside the allowed range 10..1000\n");
+    }
+
+    @Test
+    void checkConfigOfAMissingFileFails() {
+        assertThat(pibms("check-config", dir.resolve("nothing.yaml").toString())).isEqualTo(1);
+        assertThat(err).isEqualTo(dir.resolve("nothing.yaml") + ": cannot read: no such file\n");
+    }
+
+    @Test
+    void runRefusesAnInvalidFileAndStartsNothing() throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, TestConfigs.simulatedYaml(16, dir, "1", "").replace("cells: 16", "cells: 7"));
+
+        assertThat(pibms("run", "--config", file.toString())).isEqualTo(1);
+        assertThat(err).contains(":3:10: pack.cells: 7 is outside the allowed range 8..20")
+                .endsWith("pibms: not started: the config file has errors\n");
+        assertThat(dir.resolve("pibms.sock")).doesNotExist();
+    }
+
+    @Test
+    void statusWithoutADaemonFails() throws Exception {
+        Path file = dir.resolve("sim.yaml");
+        Files.writeString(file, TestConfigs.simulatedYaml(16, dir, "1", ""));
+
+        assertThat(pibms("status", "--config", file.toString())).isEqualTo(1);
+        assertThat(err).startsWith("pibms: no pibms daemon is running: the control socket " + dir.resolve("pibms.sock"));
+    }
+
+    @Test
+    void clientCommandsTalkToTheRunningDaemon() throws Exception {
+        Path file = dir.resolve("sim.yaml");
+        Files.writeString(file, TestConfigs.simulatedYaml(16, dir, "1", ""));
+        Settings settings = TestConfigs.load(dir, Files.readString(file));
+        try (Daemon daemon = Daemon.start(settings)) {
+            String config = file.toString();
+            while (daemon.snapshots().latest().sequence() == 0) {
+                Thread.sleep(10);
+            }
+
+            assertThat(pibms("status", "--config", config)).isZero();
+            assertThat(out).contains("NORMAL (simulated)", "Cells (mV)", "  16  3265", "Pack      52.24 V",
+                    "SOC       50.0 % of 100.0 Ah", "MOS       charge ON   discharge ON", "Faults    none");
+
+            assertThat(pibms("sim", "current", "-50", "--config", config)).isZero();
+            assertThat(out).isEqualTo("external current -50.000 A (discharging)\n");
+
+            assertThat(pibms("sim", "cell", "3", "--mV", "3500", "--config", config)).isZero();
+            assertThat(pibms("sim", "temp", "mos", "--C", "45.5", "--config", config)).isZero();
+            assertThat(pibms("sim", "temp", "ambient", "--C", "10", "--config", config)).isZero();
+            assertThat(out).isEqualTo("ambient temperature 10.0 °C\n");
+            long sequence = daemon.snapshots().latest().sequence();
+            while (daemon.snapshots().latest().sequence() <= sequence) {
+                Thread.sleep(10);
+            }
+
+            assertThat(pibms("status", "--json", "--config", config)).isZero();
+            JsonNode json = new ObjectMapper().readTree(out);
+            assertThat(json.get("current_mA").asInt()).isEqualTo(-50_000);
+            assertThat(json.get("cells_mV").get(2).asInt()).isEqualTo(3500);
+            assertThat(json.get("temps_C").get("mos").asDouble()).isEqualTo(45.5);
+
+            assertThat(pibms("sim", "cell", "3", "--clear", "--config", config)).isZero();
+            assertThat(pibms("sim", "speed", "max", "--config", config)).isZero();
+            assertThat(out).isEqualTo("simulated time runs at maximum speed\n");
+            assertThat(pibms("sim", "speed", "1", "--config", config)).isZero();
+
+            assertThat(pibms("sim", "cell", "30", "--mV", "3500", "--config", config)).isEqualTo(1);
+            assertThat(err).isEqualTo("pibms: cell 30 does not exist: the pack has cells 1..16\n");
+            assertThat(pibms("sim", "temp", "ambient", "--clear", "--config", config)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void wrongUsageIsExitCodeTwo() {
+        assertThat(pibms("sim", "cell", "3")).isEqualTo(2);
+        assertThat(err).contains("Missing required argument");
+        assertThat(pibms("sim", "cell", "3", "--mV", "3000", "--clear")).isEqualTo(2);
+        assertThat(pibms("sim", "speed", "fast")).isEqualTo(2);
+        assertThat(err).contains("speed must be a number or max, not 'fast'");
+        assertThat(pibms("frobnicate")).isEqualTo(2);
+    }
+
+    @Test
+    void helpAndVersion() {
+        assertThat(pibms("--help")).isZero();
+        assertThat(out).contains("run", "status", "check-config", "sim");
+        assertThat(pibms("--version")).isZero();
+        assertThat(out).startsWith("pibms ");
+    }
+}

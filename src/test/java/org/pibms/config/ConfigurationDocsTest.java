@@ -1,0 +1,39 @@
+package org.pibms.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** docs/configuration.md documents exactly the keys the loader reads. */
+class ConfigurationDocsTest {
+
+    private static final Pattern TABLE_KEY = Pattern.compile("^\\| `([a-z_A-Z0-9.\\[\\]]+)` \\|", Pattern.MULTILINE);
+
+    @Test
+    void everyKeyIsDocumentedAndEveryDocumentedKeyExists() throws IOException {
+        Set<String> documented = new TreeSet<>();
+        Matcher m = TABLE_KEY.matcher(Files.readString(Path.of("docs/configuration.md")));
+        while (m.find()) {
+            documented.add(m.group(1));
+        }
+        // the demo file has every section and one list item, so every key is read
+        Set<String> read = ConfigLoader.keysRead(Path.of("config/simulated.yaml"));
+        Set<String> leaves = new TreeSet<>();
+        for (String key : read) {
+            boolean isSection = read.stream().anyMatch(other -> other.startsWith(key + ".") || other.startsWith(key + "[]"));
+            if (!isSection) {
+                leaves.add(key);
+            }
+        }
+
+        assertThat(leaves).hasSizeGreaterThan(20);
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(leaves);
+    }
+}

@@ -1,0 +1,115 @@
+package org.pibms.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.pibms.core.FaultId;
+import org.pibms.core.Measurement;
+import org.pibms.core.PackSnapshot;
+import org.pibms.core.PackState;
+
+class SnapshotBufferTest {
+
+    @Test
+    void theSnapshotOfATickIsBuiltOnceAndShared() {
+        SnapshotBuffer buffer = new SnapshotBuffer(8, List.of("t"), 100_000, false);
+        Measurement m = new Measurement(8, 1);
+        m.invalidate(0);
+        buffer.publish(1, 1000, PackState.NORMAL, m, 50, true, true, true, 0, 0);
+
+        PackSnapshot first = buffer.latest();
+        assertThat(buffer.latest()).isSameAs(first);
+
+        buffer.publish(2, 1100, PackState.NORMAL, m, 50, true, true, true, 0, 0);
+        assertThat(buffer.latest()).isNotSameAs(first);
+        assertThat(buffer.latest().sequence()).isEqualTo(2);
+    }
+
+    @Test
+    void everyFieldArrives() {
+        SnapshotBuffer buffer = new SnapshotBuffer(8, List.of("a", "b"), 100_000, true);
+        Measurement m = new Measurement(8, 2);
+        m.invalidate(0);
+        for (int i = 0; i < 8; i++) {
+            m.setCellVoltage_mV(i, 3000 + i);
+        }
+        m.setCellVoltagesValid(true);
+        m.setCurrent_mA(-1234);
+        m.setPackVoltage_mV(24_028);
+        m.setTemperature_dC(1, 312);
+
+        buffer.publish(7, 42, PackState.FAULT, m, 12.5, true, false, true, 0b101,
+                FaultId.CELL_OVERVOLTAGE.bit());
+
+        PackSnapshot s = buffer.latest();
+        assertThat(s.sequence()).isEqualTo(7);
+        assertThat(s.time_ms()).isEqualTo(42);
+        assertThat(s.state()).isEqualTo(PackState.FAULT);
+        assertThat(s.simulated()).isTrue();
+        assertThat(s.cellVoltages_mV()).containsExactly(3000, 3001, 3002, 3003, 3004, 3005, 3006, 3007);
+        assertThat(s.current_mA()).isEqualTo(-1234);
+        assertThat(s.packVoltage_mV()).isEqualTo(24_028);
+        assertThat(s.packVoltageValid()).isTrue();
+        assertThat(s.loadVoltageValid()).isFalse();
+        assertThat(s.temperatureValid(0)).isFalse();
+        assertThat(s.temperature_dC(1)).isEqualTo(312);
+        assertThat(s.soc_pct()).isEqualTo(12.5);
+        assertThat(s.chargeMos()).isFalse();
+        assertThat(s.dischargeMos()).isTrue();
+        assertThat(s.balancingMask()).isEqualTo(0b101);
+        assertThat(s.faults()).containsExactly(FaultId.CELL_OVERVOLTAGE);
+        assertThat(s.capacity_mAh()).isEqualTo(100_000);
+    }
+
+    /**
+     * A writer publishes ticks in which every value equals the tick number; readers on other
+     * threads must never see two ticks mixed in one snapshot.
+     */
+    @Test
+    void readersNeverSeeATornTick() throws Exception {
+        SnapshotBuffer buffer = new SnapshotBuffer(20, List.of("t"), 100_000, false);
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<String> torn = new AtomicReference<>();
+        AtomicLong reads = new AtomicLong();
+        Thread[] readers = new Thread[3];
+        for (int r = 0; r < readers.length; r++) {
+            readers[r] = new Thread(() -> {
+                while (!done.get() && torn.get() == null) {
+                    PackSnapshot s = buffer.latest();
+                    long expected = s.sequence();
+                    for (int i = 0; i < s.cellCount(); i++) {
+                        if (s.cellVoltage_mV(i) != expected) {
+                            torn.set("tick " + expected + " has cell " + (i + 1) + " = " + s.cellVoltage_mV(i));
+                        }
+                    }
+                    if (s.current_mA() != expected || s.time_ms() != expected) {
+                        torn.set("tick " + expected + " has current " + s.current_mA() + ", time " + s.time_ms());
+                    }
+                    reads.incrementAndGet();
+                }
+            });
+            readers[r].start();
+        }
+
+        Measurement m = new Measurement(20, 1);
+        for (int tick = 1; tick <= 300_000 && torn.get() == null; tick++) {
+            m.invalidate(tick);
+            for (int i = 0; i < 20; i++) {
+                m.setCellVoltage_mV(i, tick);
+            }
+            m.setCurrent_mA(tick);
+            buffer.publish(tick, tick, PackState.NORMAL, m, 0, false, false, false, 0, 0);
+        }
+        done.set(true);
+        for (Thread reader : readers) {
+            reader.join();
+        }
+
+        assertThat(torn.get()).isNull();
+        assertThat(reads.get()).isPositive();
+    }
+}

@@ -1,0 +1,196 @@
+package org.pibms.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pibms.TestConfigs;
+import org.pibms.core.PackSnapshot;
+import org.pibms.core.PackState;
+import org.pibms.core.SimulationCommand;
+import org.pibms.core.settings.Settings;
+
+/** The daemon in this JVM, reached the way the CLI reaches it: through its control socket. */
+class DaemonTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void statusComesBackThroughTheSocketWithEveryDocumentedField() throws Exception {
+        Settings settings = TestConfigs.simulated(16, dir, "1");
+        try (Daemon daemon = Daemon.start(settings)) {
+            ControlClient client = new ControlClient(settings.daemon().socket());
+            JsonNode json = awaitFirstTick(client);
+
+            assertThat(json.get("time_ms").isIntegralNumber()).isTrue();
+            assertThat(json.get("cells_mV")).hasSize(16);
+            assertThat(json.get("cells_mV").get(0).asInt()).isEqualTo(3265);
+            assertThat(json.get("pack_mV").asInt()).isEqualTo(16 * 3265);
+            assertThat(json.get("current_mA").asInt()).isZero();
+            assertThat(json.get("soc_pct").asDouble()).isCloseTo(50, within(0.01));
+            assertThat(json.get("temps_C").get("cells_top").isNumber()).isTrue();
+            assertThat(json.get("temps_C").get("mos").isNumber()).isTrue();
+            assertThat(json.get("charge_mos").asBoolean()).isTrue();
+            assertThat(json.get("discharge_mos").asBoolean()).isTrue();
+            assertThat(json.get("balancing").isArray()).isTrue();
+            assertThat(json.get("faults").isArray()).isTrue();
+            assertThat(json.get("state").asText()).isEqualTo("normal");
+        }
+    }
+
+    @Test
+    void socFallsAtTheRateTheCurrentImplies() throws Exception {
+        // ten simulated minutes per real second
+        Settings settings = TestConfigs.simulated(16, dir, "600");
+        try (Daemon daemon = Daemon.start(settings)) {
+            ControlClient client = new ControlClient(settings.daemon().socket());
+            awaitFirstTick(client);
+            client.send(new SimulationCommand.SetExternalCurrent(-50_000));
+            PackSnapshot before = awaitNextTick(client, awaitNextTick(client, client.status()));
+
+            PackSnapshot after = before;
+            while (after.time_ms() - before.time_ms() < 20 * 60_000) {
+                Thread.sleep(100);
+                after = client.status();
+            }
+
+            assertThat(after.current_mA()).isEqualTo(-50_000);
+            double hours = (after.time_ms() - before.time_ms()) / 3_600_000.0;
+            double expectedDrop_pct = 50.0 * hours / 100.0 * 100.0; // 50 A for that long, of 100 Ah
+            assertThat(before.soc_pct() - after.soc_pct()).isCloseTo(expectedDrop_pct, within(0.01));
+            assertThat(expectedDrop_pct).isGreaterThan(16); // at least 20 simulated minutes passed
+            assertThat(after.state()).isEqualTo(PackState.NORMAL);
+        }
+    }
+
+    @Test
+    void theSocketIsForItsOwnerOnlyAndGoneAfterStop() throws Exception {
+        Settings settings = TestConfigs.simulated(16, dir, "1");
+        Path socket = settings.daemon().socket();
+        try (Daemon daemon = Daemon.start(settings)) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
+        }
+        assertThat(socket).doesNotExist();
+    }
+
+    @Test
+    void aSecondDaemonOnTheSameSocketIsRefusedAndTheFirstKeepsRunning() throws Exception {
+        Settings settings = TestConfigs.simulated(16, dir, "1");
+        try (Daemon first = Daemon.start(settings)) {
+            assertThatThrownBy(() -> Daemon.start(settings))
+                    .isInstanceOf(DaemonException.class)
+                    .hasMessage("another pibms daemon is already running on the control socket "
+                            + settings.daemon().socket()
+                            + "; stop it first (systemctl stop pibms) or give this one another daemon.socket");
+
+            ControlClient client = new ControlClient(settings.daemon().socket());
+            PackSnapshot now = awaitNextTick(client, client.status());
+            assertThat(now.state()).isEqualTo(PackState.NORMAL);
+        }
+    }
+
+    @Test
+    void aSocketLeftByACrashIsReplaced() throws Exception {
+        Settings settings = TestConfigs.simulated(16, dir, "1");
+        Path socket = settings.daemon().socket();
+        try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            dead.bind(UnixDomainSocketAddress.of(socket));
+        }
+        assertThat(socket).exists();
+
+        try (Daemon daemon = Daemon.start(settings)) {
+            assertThat(awaitFirstTick(new ControlClient(socket)).get("state").asText()).isEqualTo("normal");
+        }
+    }
+
+    @Test
+    void aFileThatIsNotASocketIsLeftAlone() throws Exception {
+        Settings settings = TestConfigs.simulated(16, dir, "1");
+        Path socket = settings.daemon().socket();
+        Files.writeString(socket, "precious");
+
+        assertThatThrownBy(() -> Daemon.start(settings))
+                .isInstanceOf(DaemonException.class)
+                .hasMessageContaining("exists and is not a socket; pibms will not replace it");
+        assertThat(socket).hasContent("precious");
+    }
+
+    @Test
+    void withoutADaemonTheClientSaysSo() {
+        Path socket = dir.resolve("pibms.sock");
+
+        assertThatThrownBy(() -> new ControlClient(socket).status())
+                .isInstanceOf(DaemonException.class)
+                .hasMessageStartingWith("no pibms daemon is running: the control socket " + socket + " does not exist");
+    }
+
+    @Test
+    void aHardwareConfigIsRefusedBeforeAnythingStarts() throws Exception {
+        Path file = dir.resolve("pi.yaml");
+        Files.writeString(file, "pack: {chemistry: lfp, cells: 16, capacity_Ah: 100}\ndaemon: {socket: x.sock}\n");
+        Settings settings = org.pibms.config.ConfigLoader.load(file);
+
+        assertThatThrownBy(() -> Daemon.start(settings))
+                .isInstanceOf(DaemonException.class)
+                .hasMessageContaining("has no hardware drivers yet");
+        assertThat(dir.resolve("x.sock")).doesNotExist();
+    }
+
+    @Test
+    void simulationCommandsAreAnsweredAndRejectionsExplained() throws Exception {
+        Settings settings = TestConfigs.simulated(16, dir, "1");
+        try (Daemon daemon = Daemon.start(settings)) {
+            ControlClient client = new ControlClient(settings.daemon().socket());
+            awaitFirstTick(client);
+
+            assertThat(client.send(new SimulationCommand.ForceCellVoltage(3, 3500)))
+                    .isEqualTo("cell 3 reads 3500 mV until released");
+            assertThat(client.send(new SimulationCommand.ForceTemperature("mos", 455)))
+                    .isEqualTo("sensor mos reads 45.5 °C until released");
+            PackSnapshot forced = awaitNextTick(client, client.status());
+            assertThat(forced.cellVoltage_mV(2)).isEqualTo(3500);
+            assertThat(forced.temperature_dC(1)).isEqualTo(455);
+
+            assertThatThrownBy(() -> client.send(new SimulationCommand.ForceCellVoltage(17, 3000)))
+                    .isInstanceOf(DaemonException.class)
+                    .hasMessage("cell 17 does not exist: the pack has cells 1..16");
+            assertThatThrownBy(() -> client.send(new SimulationCommand.ForceTemperature("attic", 200)))
+                    .hasMessage("no temperature sensor is called 'attic'; the sensors are cells_top, mos"
+                            + " (and 'ambient' sets the air temperature)");
+            assertThatThrownBy(() -> client.send(new SimulationCommand.SetTimeScale(0)))
+                    .hasMessage("speed 0.0 is outside 0.01..1000000 (or max)");
+        }
+    }
+
+    private static JsonNode awaitFirstTick(ControlClient client) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            JsonNode json = client.statusJson();
+            if (json.get("sequence").asLong() > 0) {
+                return json;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the daemon published no tick within 4 s");
+    }
+
+    private static PackSnapshot awaitNextTick(ControlClient client, PackSnapshot after) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            PackSnapshot s = client.status();
+            if (s.sequence() > after.sequence()) {
+                return s;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the daemon published no tick within 4 s");
+    }
+}
