@@ -27,51 +27,47 @@ final class SimCommand {
     @Mixin
     ConfigOption config;
 
-    /** Sends one command to the daemon named by the config; prints its answer. */
-    int send(CommandSpec sub, ConfigOption subConfig, Command command) {
-        ConfigOption chosen = subConfig.file.toString().equals(ConfigOption.DEFAULT) ? config : subConfig;
-        Settings settings = chosen.load(sub.commandLine().getErr());
-        if (settings == null) {
-            return 1;
-        }
-        try {
-            sub.commandLine().getOut().println(new ControlClient(settings.daemon().socket()).send(command));
-            return 0;
-        } catch (DaemonException e) {
-            sub.commandLine().getErr().println("pibms: " + e.getMessage());
-            return 1;
+    /** What every {@code sim} subcommand shares: the config that names the daemon, and sending. */
+    abstract static class Subcommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @ParentCommand
+        SimCommand parent;
+        @Mixin
+        ConfigOption config;
+
+        /** Sends one command to the daemon named by the config ({@code sim --config} or the subcommand's); prints its answer. */
+        int send(Command command) {
+            ConfigOption chosen = config.file.toString().equals(ConfigOption.DEFAULT) ? parent.config : config;
+            Settings settings = chosen.load(spec.commandLine().getErr());
+            if (settings == null) {
+                return 1;
+            }
+            try {
+                spec.commandLine().getOut().println(new ControlClient(settings.daemon().socket()).send(command));
+                return 0;
+            } catch (DaemonException e) {
+                spec.commandLine().getErr().println("pibms: " + e.getMessage());
+                return 1;
+            }
         }
     }
 
     @picocli.CommandLine.Command(name = "current", mixinStandardHelpOptions = true,
             description = "Set the current of the external load or charger, in A (charge positive).")
-    static final class Current implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @ParentCommand
-        SimCommand parent;
-        @Mixin
-        ConfigOption config;
-
+    static final class Current extends Subcommand {
         @Parameters(index = "0", paramLabel = "AMPS", description = "e.g. 20 to charge at 20 A, -50 to draw 50 A.")
         double amps;
 
         @Override
         public Integer call() {
-            return parent.send(spec, config, new SimulationCommand.SetExternalCurrent((int) Math.round(amps * 1000)));
+            return send(new SimulationCommand.SetExternalCurrent((int) Math.round(amps * 1000)));
         }
     }
 
     @picocli.CommandLine.Command(name = "cell", mixinStandardHelpOptions = true,
             description = "Force what cell N's voltage reads, or release it.")
-    static final class Cell implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @ParentCommand
-        SimCommand parent;
-        @Mixin
-        ConfigOption config;
-
+    static final class Cell extends Subcommand {
         @Parameters(index = "0", paramLabel = "N", description = "Cell number, 1 = the bottom cell.")
         int cell;
 
@@ -90,20 +86,13 @@ final class SimCommand {
             Command command = reading.clear
                     ? new SimulationCommand.ReleaseCellVoltage(cell)
                     : new SimulationCommand.ForceCellVoltage(cell, reading.voltage_mV);
-            return parent.send(spec, config, command);
+            return send(command);
         }
     }
 
     @picocli.CommandLine.Command(name = "temp", mixinStandardHelpOptions = true,
             description = "Force what a temperature sensor reads, or release it; 'ambient' sets the air temperature.")
-    static final class Temp implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @ParentCommand
-        SimCommand parent;
-        @Mixin
-        ConfigOption config;
-
+    static final class Temp extends Subcommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "A sensor name from the config, or ambient.")
         String sensor;
 
@@ -133,20 +122,13 @@ final class SimCommand {
                         ? new SimulationCommand.SetAmbientTemperature(temperature_dC)
                         : new SimulationCommand.ForceTemperature(sensor, temperature_dC);
             }
-            return parent.send(spec, config, command);
+            return send(command);
         }
     }
 
     @picocli.CommandLine.Command(name = "speed", mixinStandardHelpOptions = true,
             description = "Set how many simulated seconds pass per real second, or 'max' for as fast as possible.")
-    static final class Speed implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @ParentCommand
-        SimCommand parent;
-        @Mixin
-        ConfigOption config;
-
+    static final class Speed extends Subcommand {
         @Parameters(index = "0", paramLabel = "FACTOR", description = "e.g. 1, 60, 3600, or max.")
         String factor;
 
@@ -163,7 +145,7 @@ final class SimCommand {
                     return 2;
                 }
             }
-            return parent.send(spec, config, new SimulationCommand.SetTimeScale(scale));
+            return send(new SimulationCommand.SetTimeScale(scale));
         }
     }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -224,7 +225,13 @@ public final class ConfigLoader {
         String socketText = s.optionalText("socket", DEFAULT_SOCKET);
         int statusInterval = s.optionalInt("status_log_interval_s", 600, 0, 86_400);
         s.finish();
-        Path socket = directory.resolve(socketText).normalize();
+        Path socket;
+        try {
+            socket = directory.resolve(socketText).normalize();
+        } catch (InvalidPathException e) {
+            s.problem("socket", "not a usable path: " + e.getReason());
+            return new DaemonSettings(Path.of(DEFAULT_SOCKET), statusInterval);
+        }
         int length = socket.toString().getBytes(StandardCharsets.UTF_8).length;
         if (socketText.isBlank()) {
             s.problem("socket", "no path given");

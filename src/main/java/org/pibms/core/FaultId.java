@@ -38,20 +38,18 @@ public enum FaultId {
 
     /** Mask of the faults that forbid charging. */
     public static long chargeBlockingMask() {
-        long mask = 0;
-        for (FaultId f : ALL) {
-            if (f.blocksCharge) {
-                mask |= f.bit();
-            }
-        }
-        return mask;
+        return maskOf(true);
     }
 
     /** Mask of the faults that forbid discharging. */
     public static long dischargeBlockingMask() {
+        return maskOf(false);
+    }
+
+    private static long maskOf(boolean charge) {
         long mask = 0;
         for (FaultId f : ALL) {
-            if (f.blocksDischarge) {
+            if (charge ? f.blocksCharge : f.blocksDischarge) {
                 mask |= f.bit();
             }
         }

@@ -93,6 +93,7 @@ class CliTest {
             assertThat(pibms("sim", "current", "-50", "--config", config)).isZero();
             assertThat(out).isEqualTo("external current -50.000 A (discharging)\n");
 
+            assertThat(pibms("sim", "--config", config, "current", "-50")).isZero(); // --config before the subcommand
             assertThat(pibms("sim", "cell", "3", "--mV", "3500", "--config", config)).isZero();
             assertThat(pibms("sim", "temp", "mos", "--C", "45.5", "--config", config)).isZero();
             assertThat(pibms("sim", "temp", "ambient", "--C", "10", "--config", config)).isZero();

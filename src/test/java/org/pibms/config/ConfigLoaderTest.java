@@ -166,6 +166,8 @@ class ConfigLoaderTest {
                 Arguments.of("socket path too long", MINIMAL + "daemon:\n  socket: /" + "x".repeat(120) + "\n",
                         List.of("6:11: daemon.socket: /" + "x".repeat(120) + " is 121 bytes long; a Unix socket"
                                 + " path may have at most 107: choose a shorter path")),
+                Arguments.of("socket path with a NUL", MINIMAL + "daemon:\n  socket: \"/run/a\\0b\"\n",
+                        List.of("6:11: daemon.socket: not a usable path: Nul character not allowed")),
                 Arguments.of("YAML 1.1 boolean where a word is expected", MINIMAL.replace("lfp", "no"),
                         List.of("2:14: pack.chemistry: expected one of lfp, nmc, got the value no")),
                 Arguments.of("time scale neither number nor max", MINIMAL + "simulation:\n  time_scale: fast\n",
