@@ -15,9 +15,10 @@ public final class TestConfigs {
     }
 
     /**
-     * A simulated pack with sensors and no noise: {@code cells} LFP cells of 100 Ah at 50 %,
-     * no spread, socket in {@code directory}. {@code extra} lines are appended to the
-     * simulation section (indented by the caller).
+     * A simulated pack with two NTC sensors and no noise: {@code cells} LFP cells of 100 Ah at
+     * 50 %, no spread, the default hardware (one LTC6813 up to 18 cells, two above), socket in
+     * {@code directory}. {@code simulationExtra} lines are appended to the simulation section
+     * (indented by the caller).
      */
     public static String simulatedYaml(int cells, Path directory, String timeScale, String simulationExtra) {
         return """
@@ -28,8 +29,10 @@ public final class TestConfigs {
                 temperature_sensors:
                   - name: cells_top
                     location: cell
+                    gpio: 1
                   - name: mos
                     location: mos
+                    gpio: 2
                 daemon:
                   socket: %s
                   status_log_interval_s: 0

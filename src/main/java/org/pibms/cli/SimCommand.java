@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 /** {@code pibms sim …}: steer the simulated pack of a running daemon. */
 @picocli.CommandLine.Command(name = "sim", mixinStandardHelpOptions = true,
         description = "Steer the simulated pack (only while the daemon runs simulated).",
-        subcommands = {SimCommand.Current.class, SimCommand.Cell.class, SimCommand.Temp.class, SimCommand.Speed.class})
+        subcommands = {SimCommand.Current.class, SimCommand.Cell.class, SimCommand.Temp.class, SimCommand.Speed.class,
+            SimCommand.Fault.class})
 final class SimCommand {
 
     @Spec
@@ -146,6 +147,57 @@ final class SimCommand {
                 }
             }
             return send(new SimulationCommand.SetTimeScale(scale));
+        }
+    }
+
+    @picocli.CommandLine.Command(name = "fault", mixinStandardHelpOptions = true,
+            description = "Switch a hardware fault of the simulated chips on or off.",
+            footer = {"", "Faults:",
+                "  afe-comm        the LTC6813 chain stops answering",
+                "  pec-errors      the chain's answers are corrupted (--rate, 0-1, default 0.1)",
+                "  open-wire       the sense wire above cell --cell comes loose (0 = the one below cell 1)",
+                "  ntc-open        the NTC of --sensor is unplugged",
+                "  ntc-short       the NTC of --sensor is shorted",
+                "  current-sensor  the INA228 stops answering"})
+    static final class Fault extends Subcommand {
+        @Parameters(index = "0", paramLabel = "FAULT", description = "afe-comm, pec-errors, open-wire, ntc-open,"
+                + " ntc-short or current-sensor.")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "on|off")
+        String state;
+
+        @Option(names = "--cell", paramLabel = "N", description = "For open-wire: the wire above cell N.")
+        Integer cell;
+
+        @Option(names = "--sensor", paramLabel = "NAME", description = "For ntc-open and ntc-short.")
+        String sensor;
+
+        @Option(names = "--rate", paramLabel = "R", defaultValue = "0.1",
+                description = "For pec-errors: the fraction of answers corrupted (default ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Override
+        public Integer call() {
+            var fault = SimulationCommand.InjectFault.Fault.fromId(name);
+            String problem = null;
+            if (fault.isEmpty()) {
+                problem = "unknown fault '" + name + "'; see pibms sim fault --help";
+            } else if (!state.equals("on") && !state.equals("off")) {
+                problem = "say on or off, not '" + state + "'";
+            } else if (state.equals("on") && fault.get() == SimulationCommand.InjectFault.Fault.OPEN_WIRE
+                    && cell == null) {
+                problem = "open-wire needs --cell N";
+            } else if ((fault.get() == SimulationCommand.InjectFault.Fault.NTC_OPEN
+                    || fault.get() == SimulationCommand.InjectFault.Fault.NTC_SHORT) && sensor == null) {
+                problem = fault.get().id() + " needs --sensor NAME";
+            }
+            if (problem != null) {
+                spec.commandLine().getErr().println("pibms: " + problem);
+                return 2;
+            }
+            return send(new SimulationCommand.InjectFault(fault.get(), state.equals("on"), cell == null ? -1 : cell,
+                    sensor == null ? "" : sensor, rate));
         }
     }
 }

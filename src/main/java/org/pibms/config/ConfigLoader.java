@@ -23,6 +23,7 @@ import org.pibms.core.Chemistry;
 import org.pibms.core.Measurement;
 import org.pibms.core.settings.ControlSettings;
 import org.pibms.core.settings.DaemonSettings;
+import org.pibms.core.settings.HardwareSettings;
 import org.pibms.core.settings.PackSettings;
 import org.pibms.core.settings.ProtectionSettings;
 import org.pibms.core.settings.SensorLocation;
@@ -130,8 +131,9 @@ public final class ConfigLoader {
 
         PackSettings pack = pack(root.requiredSection("pack"));
         ProtectionSettings protection = protection(root.section("protection"), pack.chemistry());
-        List<TemperatureSensorSettings> sensors = temperatureSensors(root);
         ControlSettings control = control(root.section("control"));
+        HardwareSettings hardware = HardwareBinder.hardware(root.section("hardware"), pack, control);
+        List<TemperatureSensorSettings> sensors = temperatureSensors(root, hardware);
         DaemonSettings daemon = daemon(root.section("daemon"), directory);
         Optional<SimulationSettings> simulation = root.has("simulation")
                 ? Optional.of(simulation(root.section("simulation"), pack))
@@ -141,7 +143,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.sorted());
         }
-        return new Settings(pack, protection, sensors, control, daemon, simulation);
+        return new Settings(pack, protection, sensors, hardware, control, daemon, simulation);
     }
 
     private static PackSettings pack(Section s) {
@@ -184,19 +186,22 @@ public final class ConfigLoader {
         return new VoltageLimit(trip, recover, delay);
     }
 
-    private static List<TemperatureSensorSettings> temperatureSensors(Section root) {
+    private static List<TemperatureSensorSettings> temperatureSensors(Section root, HardwareSettings hardware) {
         List<Section> items = root.sectionList("temperature_sensors");
         if (items.size() > MAX_TEMPERATURE_SENSORS) {
             root.problem("temperature_sensors", items.size() + " sensors configured; at most "
                     + MAX_TEMPERATURE_SENSORS + " are supported");
         }
         List<TemperatureSensorSettings> sensors = new ArrayList<>();
-        Map<String, Integer> firstLine = new HashMap<>();
+        Map<String, Integer> nameLine = new HashMap<>();
+        Map<TemperatureSensorSettings.Input, Integer> inputLine = new HashMap<>();
         List<String> locations = List.of("cell", "mos", "balance", "ambient");
+        int chips = hardware.ltc6813().chips().size();
         for (Section item : items) {
             String name = item.requiredText("name");
             SensorLocation location = item.requiredChoice("location", SensorLocation::fromId, locations,
                     SensorLocation.CELL);
+            TemperatureSensorSettings.Input input = sensorInput(item, chips);
             item.finish();
             Position position = item.positionOf("name");
             if (!name.isEmpty() && !SENSOR_NAME.matcher(name).matches()) {
@@ -205,14 +210,63 @@ public final class ConfigLoader {
             } else if (AMBIENT.equals(name)) {
                 item.problem("name", "'ambient' is reserved for the air temperature of the simulator;"
                         + " choose another name (the location may still be ambient)");
-            } else if (firstLine.containsKey(name)) {
-                item.problem("name", "'" + name + "' is already the name of the sensor at line " + firstLine.get(name));
+            } else if (nameLine.containsKey(name)) {
+                item.problem("name", "'" + name + "' is already the name of the sensor at line " + nameLine.get(name));
             } else {
-                firstLine.put(name, position.line());
+                nameLine.put(name, position.line());
             }
-            sensors.add(new TemperatureSensorSettings(name, location));
+            if (input != null) {
+                Integer earlier = inputLine.putIfAbsent(input, position.line());
+                if (earlier != null) {
+                    item.problem(item.has("gpio") ? "gpio" : "input", "the sensor at line " + earlier
+                            + " already reads this input");
+                }
+            }
+            sensors.add(new TemperatureSensorSettings(name, location,
+                    input != null ? input : new TemperatureSensorSettings.Ina228Die()));
         }
         return sensors;
+    }
+
+    /** {@code gpio: N} (with {@code chip: M}) for an NTC, or {@code input: ltc_die | ina228_die}. */
+    private static TemperatureSensorSettings.Input sensorInput(Section item, int chips) {
+        String kind = item.optionalText("input", item.has("gpio") ? "ltc_gpio" : "");
+        int chip = item.optionalInt("chip", 1, 1, chips);
+        switch (kind) {
+            case "ltc_gpio" -> {
+                if (!item.has("gpio")) {
+                    item.problem("input", "an NTC on an LTC6813 GPIO needs 'gpio: 1..9'");
+                    return null;
+                }
+                return new TemperatureSensorSettings.LtcGpio(chip, item.requiredInt("gpio", 1, 9));
+            }
+            case "ltc_die" -> {
+                noGpio(item, kind);
+                return new TemperatureSensorSettings.LtcDie(chip);
+            }
+            case "ina228_die" -> {
+                noGpio(item, kind);
+                if (item.has("chip")) {
+                    item.problem("chip", "the INA228 is not on an LTC6813 chip; remove 'chip'");
+                }
+                return new TemperatureSensorSettings.Ina228Die();
+            }
+            case "" -> {
+                item.problem("input", "say where the sensor is read: 'gpio: N' for an NTC on an LTC6813 GPIO,"
+                        + " or 'input: ltc_die' or 'input: ina228_die'");
+                return null;
+            }
+            default -> {
+                item.problem("input", "expected one of ltc_gpio, ltc_die, ina228_die, got '" + kind + "'");
+                return null;
+            }
+        }
+    }
+
+    private static void noGpio(Section item, String kind) {
+        if (item.has("gpio")) {
+            item.problem("gpio", "a sensor with input " + kind + " has no GPIO; remove 'gpio'");
+        }
     }
 
     private static ControlSettings control(Section s) {

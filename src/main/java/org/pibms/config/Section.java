@@ -1,6 +1,7 @@
 package org.pibms.config;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.pibms.config.ConfigNode.Entry;
 import org.pibms.config.ConfigNode.Mapping;
 import org.pibms.config.ConfigNode.Position;
@@ -24,6 +26,8 @@ import org.pibms.config.ConfigNode.Sequence;
  * empty: its optional keys take their defaults and its required keys are reported.
  */
 final class Section {
+
+    private static final Pattern HEX = Pattern.compile("0[xX][0-9a-fA-F]+");
 
     private final Problems problems;
     private final String path;
@@ -70,11 +74,16 @@ final class Section {
     }
 
     int requiredInt(String name, int min, int max) {
-        return integer(name, null, min, max);
+        return integer(name, null, min, max, false);
     }
 
     int optionalInt(String name, int defaultValue, int min, int max) {
-        return integer(name, defaultValue, min, max);
+        return integer(name, defaultValue, min, max, false);
+    }
+
+    /** An I2C address, in decimal or hex; a bad one is reported with the range in hex. */
+    int optionalAddress(String name, int defaultValue, int min, int max) {
+        return integer(name, defaultValue, min, max, true);
     }
 
     long optionalLong(String name, long defaultValue) {
@@ -103,6 +112,20 @@ final class Section {
         return decimal(name, defaultValue, min, max);
     }
 
+    /** {@code true} or {@code false}; YAML 1.1's yes/no/on/off are refused as ambiguous. */
+    boolean optionalBoolean(String name, boolean defaultValue) {
+        Scalar scalar = scalar(name, false);
+        if (scalar == null) {
+            return defaultValue;
+        }
+        String text = scalar.text().toLowerCase(Locale.ROOT);
+        if (scalar.kind() != Scalar.Kind.BOOLEAN || !(text.equals("true") || text.equals("false"))) {
+            problem(name, "expected true or false, got " + scalar.describe());
+            return defaultValue;
+        }
+        return text.equals("true");
+    }
+
     String optionalText(String name, String defaultValue) {
         Scalar scalar = scalar(name, false);
         if (scalar == null) {
@@ -128,6 +151,56 @@ final class Section {
             return standIn;
         }
         return value.get();
+    }
+
+    /**
+     * A list of whole numbers, each in range ({@code [1, 2, 3]} or {@code - 1} lines); null if
+     * absent or malformed (the problem is recorded).
+     */
+    List<Integer> optionalIntList(String name, int min, int max) {
+        List<BigDecimal> numbers = numberList(name, true);
+        if (numbers == null) {
+            return null;
+        }
+        List<Integer> values = new ArrayList<>();
+        for (BigDecimal number : numbers) {
+            if (number.compareTo(BigDecimal.valueOf(min)) < 0 || number.compareTo(BigDecimal.valueOf(max)) > 0) {
+                problem(name, number.toPlainString() + " is outside the allowed range " + min + ".." + max);
+                return null;
+            }
+            values.add(number.intValueExact());
+        }
+        return values;
+    }
+
+    /** A list of numbers; null if absent or malformed (the problem is recorded). */
+    List<Double> optionalDecimalList(String name) {
+        List<BigDecimal> numbers = numberList(name, false);
+        return numbers == null ? null : numbers.stream().map(BigDecimal::doubleValue).toList();
+    }
+
+    private List<BigDecimal> numberList(String name, boolean whole) {
+        remember(name);
+        ConfigNode value = value(name);
+        if (value == null || isEmpty(value)) {
+            return null;
+        }
+        if (!(value instanceof Sequence sequence)) {
+            problem(name, "expected a list of numbers such as [1, 2, 3], got " + value.describe());
+            return null;
+        }
+        List<BigDecimal> numbers = new ArrayList<>();
+        for (ConfigNode item : sequence.items()) {
+            BigDecimal number = item instanceof Scalar scalar ? number(name, scalar, whole) : null;
+            if (number == null) {
+                if (!(item instanceof Scalar)) {
+                    problem(name, "expected a list of numbers, got " + item.describe() + " in it");
+                }
+                return null;
+            }
+            numbers.add(number);
+        }
+        return numbers;
     }
 
     /** A nested section; absent reads as empty, anything but a mapping is a problem. */
@@ -204,7 +277,7 @@ final class Section {
         return " (known keys: " + String.join(", ", known) + ")";
     }
 
-    private int integer(String name, Integer defaultValue, int min, int max) {
+    private int integer(String name, Integer defaultValue, int min, int max, boolean hexRange) {
         Scalar scalar = scalar(name, defaultValue == null);
         int standIn = defaultValue != null ? defaultValue : min;
         if (scalar == null) {
@@ -215,7 +288,9 @@ final class Section {
             return standIn;
         }
         if (number.compareTo(BigDecimal.valueOf(min)) < 0 || number.compareTo(BigDecimal.valueOf(max)) > 0) {
-            problem(name, scalar.text() + " is outside the allowed range " + min + ".." + max);
+            problem(name, scalar.text() + " is outside the allowed range " + (hexRange
+                    ? String.format("0x%02X..0x%02X", min, max)
+                    : min + ".." + max));
             return standIn;
         }
         return number.intValueExact();
@@ -246,8 +321,11 @@ final class Section {
             return null;
         }
         BigDecimal number;
+        String text = scalar.text().replace("_", "");
         try {
-            number = new BigDecimal(scalar.text().replace("_", ""));
+            number = HEX.matcher(text).matches()
+                    ? new BigDecimal(new BigInteger(text.substring(2), 16))
+                    : new BigDecimal(text);
         } catch (NumberFormatException e) {
             problem(name, "expected " + wanted + " written in decimal digits, got " + scalar.text());
             return null;

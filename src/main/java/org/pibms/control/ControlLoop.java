@@ -33,7 +33,8 @@ public final class ControlLoop {
     private final long period_ns;
     private final Task task;
 
-    private volatile boolean running;
+    /** True until a stop is asked for; never set back, so a stop that comes early is not lost. */
+    private volatile boolean running = true;
     private Thread thread;
 
     private volatile long ticks;
@@ -52,7 +53,6 @@ public final class ControlLoop {
         if (thread != null) {
             throw new IllegalStateException("the control loop runs already");
         }
-        running = true;
         thread = new Thread(this::run, "pibms-control");
         thread.setPriority(Thread.MAX_PRIORITY);
         thread.start();
@@ -91,7 +91,6 @@ public final class ControlLoop {
 
     /** Runs the loop on the calling thread until {@link #requestStop()}. */
     public void run() {
-        running = true;
         long start_ns = clock.nanoTime();
         long k = 0;
         while (running) {

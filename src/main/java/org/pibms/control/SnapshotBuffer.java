@@ -35,6 +35,8 @@ public final class SnapshotBuffer implements SnapshotSource {
     private boolean packVoltageValid;
     private int loadVoltage_mV;
     private boolean loadVoltageValid;
+    private int shuntBusVoltage_mV;
+    private boolean shuntBusVoltageValid;
     private int current_mA;
     private boolean currentValid;
     private double soc_pct;
@@ -73,6 +75,8 @@ public final class SnapshotBuffer implements SnapshotSource {
             this.packVoltageValid = m.packVoltageValid();
             this.loadVoltage_mV = m.loadVoltage_mV();
             this.loadVoltageValid = m.loadVoltageValid();
+            this.shuntBusVoltage_mV = m.shuntBusVoltage_mV();
+            this.shuntBusVoltageValid = m.shuntBusVoltageValid();
             this.current_mA = m.current_mA();
             this.currentValid = m.currentValid();
             this.soc_pct = soc_pct;
@@ -119,6 +123,7 @@ public final class SnapshotBuffer implements SnapshotSource {
                 .cellVoltages_mV(cellVoltage_mV, cellVoltagesValid)
                 .packVoltage_mV(packVoltage_mV, packVoltageValid)
                 .loadVoltage_mV(loadVoltage_mV, loadVoltageValid)
+                .shuntBusVoltage_mV(shuntBusVoltage_mV, shuntBusVoltageValid)
                 .current_mA(current_mA, currentValid)
                 .soc_pct(soc_pct, socValid)
                 .capacity_mAh(capacity_mAh)

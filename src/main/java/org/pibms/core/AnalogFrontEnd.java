@@ -15,4 +15,18 @@ public interface AnalogFrontEnd {
      * plausible value valid; true when the chip answered at all.
      */
     boolean readTemperatures(Measurement into);
+
+    /**
+     * Sets the balance switches: bit i = cell i+1 bleeds. Takes effect with the next cell
+     * read, which writes the chip configuration.
+     */
+    void setBalancing(long cellMask);
+
+    /**
+     * Runs the open-wire test.
+     *
+     * @return bit w set = sense wire w is open (wire 0 is the one below cell 1, wire k the one
+     *         above cell k), or -1 if the test could not be run
+     */
+    long findOpenWires();
 }

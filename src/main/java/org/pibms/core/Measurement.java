@@ -32,6 +32,8 @@ public final class Measurement {
     private boolean packVoltageValid;
     private int loadVoltage_mV;
     private boolean loadVoltageValid;
+    private int shuntBusVoltage_mV;
+    private boolean shuntBusVoltageValid;
 
     private long time_ns;
 
@@ -52,6 +54,7 @@ public final class Measurement {
         currentValid = false;
         packVoltageValid = false;
         loadVoltageValid = false;
+        shuntBusVoltageValid = false;
         Arrays.fill(temperatureValid, false);
     }
 
@@ -166,5 +169,19 @@ public final class Measurement {
     public void setLoadVoltage_mV(int loadVoltage_mV) {
         this.loadVoltage_mV = loadVoltage_mV;
         this.loadVoltageValid = true;
+    }
+
+    public int shuntBusVoltage_mV() {
+        return shuntBusVoltage_mV;
+    }
+
+    public boolean shuntBusVoltageValid() {
+        return shuntBusVoltageValid;
+    }
+
+    /** Voltage at the current-sensor chip's own bus input, a second view of the pack voltage. */
+    public void setShuntBusVoltage_mV(int shuntBusVoltage_mV) {
+        this.shuntBusVoltage_mV = shuntBusVoltage_mV;
+        this.shuntBusVoltageValid = true;
     }
 }

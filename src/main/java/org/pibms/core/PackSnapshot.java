@@ -20,6 +20,8 @@ public final class PackSnapshot {
     private final boolean packVoltageValid;
     private final int loadVoltage_mV;
     private final boolean loadVoltageValid;
+    private final int shuntBusVoltage_mV;
+    private final boolean shuntBusVoltageValid;
     private final int current_mA;
     private final boolean currentValid;
     private final double soc_pct;
@@ -44,6 +46,8 @@ public final class PackSnapshot {
         this.packVoltageValid = b.packVoltageValid;
         this.loadVoltage_mV = b.loadVoltage_mV;
         this.loadVoltageValid = b.loadVoltageValid;
+        this.shuntBusVoltage_mV = b.shuntBusVoltage_mV;
+        this.shuntBusVoltageValid = b.shuntBusVoltageValid;
         this.current_mA = b.current_mA;
         this.currentValid = b.currentValid;
         this.soc_pct = b.soc_pct;
@@ -142,6 +146,15 @@ public final class PackSnapshot {
         return loadVoltageValid;
     }
 
+    /** The current sensor's own bus voltage reading. */
+    public int shuntBusVoltage_mV() {
+        return shuntBusVoltage_mV;
+    }
+
+    public boolean shuntBusVoltageValid() {
+        return shuntBusVoltageValid;
+    }
+
     /** Pack current, charge positive. */
     public int current_mA() {
         return current_mA;
@@ -205,6 +218,8 @@ public final class PackSnapshot {
         private boolean packVoltageValid;
         private int loadVoltage_mV;
         private boolean loadVoltageValid;
+        private int shuntBusVoltage_mV;
+        private boolean shuntBusVoltageValid;
         private int current_mA;
         private boolean currentValid;
         private double soc_pct;
@@ -256,6 +271,12 @@ public final class PackSnapshot {
         public Builder loadVoltage_mV(int loadVoltage_mV, boolean valid) {
             this.loadVoltage_mV = loadVoltage_mV;
             this.loadVoltageValid = valid;
+            return this;
+        }
+
+        public Builder shuntBusVoltage_mV(int shuntBusVoltage_mV, boolean valid) {
+            this.shuntBusVoltage_mV = shuntBusVoltage_mV;
+            this.shuntBusVoltageValid = valid;
             return this;
         }
 

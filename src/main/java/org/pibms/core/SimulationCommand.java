@@ -1,5 +1,8 @@
 package org.pibms.core;
 
+import java.util.Locale;
+import java.util.Optional;
+
 /**
  * Commands that steer the simulated pack: accepted only while the daemon runs simulated.
  * Cells are numbered from 1, as the user sees them.
@@ -32,5 +35,45 @@ public sealed interface SimulationCommand extends Command {
 
     /** Simulated seconds per real second; {@link Double#POSITIVE_INFINITY} runs as fast as possible. */
     record SetTimeScale(double timeScale) implements SimulationCommand {
+    }
+
+    /**
+     * Switches a hardware fault of the simulated chips on or off.
+     *
+     * @param cell   for {@code open-wire}: the sense wire above this cell (0 = the one below cell 1)
+     * @param sensor for {@code ntc-open} and {@code ntc-short}: the temperature sensor's name
+     * @param rate   for {@code pec-errors}: the fraction of the chips' answers corrupted, 0–1
+     */
+    record InjectFault(Fault fault, boolean on, int cell, String sensor, double rate) implements SimulationCommand {
+
+        /** The hardware faults the simulator can inject. */
+        public enum Fault {
+            /** The LTC6813 chain stops answering. */
+            AFE_COMM,
+            /** The LTC6813 chain's answers arrive with bit errors. */
+            PEC_ERRORS,
+            /** A cell sense wire comes loose. */
+            OPEN_WIRE,
+            /** An NTC comes unplugged. */
+            NTC_OPEN,
+            /** An NTC is shorted. */
+            NTC_SHORT,
+            /** The INA228 stops answering. */
+            CURRENT_SENSOR;
+
+            /** The fault's name on the command line: {@code afe-comm}, {@code pec-errors}, … */
+            public String id() {
+                return name().toLowerCase(Locale.ROOT).replace('_', '-');
+            }
+
+            public static Optional<Fault> fromId(String id) {
+                for (Fault fault : values()) {
+                    if (fault.id().equals(id)) {
+                        return Optional.of(fault);
+                    }
+                }
+                return Optional.empty();
+            }
+        }
     }
 }

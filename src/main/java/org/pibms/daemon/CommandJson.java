@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.pibms.core.Command;
 import org.pibms.core.SimulationCommand.ForceCellVoltage;
 import org.pibms.core.SimulationCommand.ForceTemperature;
+import org.pibms.core.SimulationCommand.InjectFault;
 import org.pibms.core.SimulationCommand.ReleaseCellVoltage;
 import org.pibms.core.SimulationCommand.ReleaseTemperature;
 import org.pibms.core.SimulationCommand.SetAmbientTemperature;
@@ -41,6 +42,9 @@ public final class CommandJson {
             } else {
                 json.put("time_scale", c.timeScale());
             }
+        } else if (command instanceof InjectFault c) {
+            json.put("type", "sim_fault").put("fault", c.fault().id()).put("on", c.on()).put("cell", c.cell())
+                    .put("sensor", c.sensor()).put("rate", c.rate());
         } else {
             throw new IllegalArgumentException("no JSON form for " + command);
         }
@@ -58,6 +62,11 @@ public final class CommandJson {
             case "sim_temp_release" -> new ReleaseTemperature(text(json, "sensor"));
             case "sim_ambient" -> new SetAmbientTemperature(integer(json, "temperature_dC"));
             case "sim_speed" -> new SetTimeScale(timeScale(json));
+            case "sim_fault" -> new InjectFault(
+                    InjectFault.Fault.fromId(text(json, "fault"))
+                            .orElseThrow(() -> new IllegalArgumentException("unknown fault '" + json.get("fault").asText()
+                                    + "'")),
+                    bool(json, "on"), integer(json, "cell"), text(json, "sensor"), number(json, "rate"));
             default -> throw new IllegalArgumentException("unknown command type '" + type + "'");
         };
     }
@@ -79,6 +88,22 @@ public final class CommandJson {
             throw new IllegalArgumentException("'" + field + "' must be a string");
         }
         return value.asText();
+    }
+
+    private static boolean bool(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        if (value == null || !value.isBoolean()) {
+            throw new IllegalArgumentException("'" + field + "' must be true or false");
+        }
+        return value.asBoolean();
+    }
+
+    private static double number(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        if (value == null || !value.isNumber()) {
+            throw new IllegalArgumentException("'" + field + "' must be a number");
+        }
+        return value.asDouble();
     }
 
     private static int integer(JsonNode json, String field) {

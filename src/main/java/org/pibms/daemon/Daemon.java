@@ -10,9 +10,12 @@ import org.pibms.control.PackController;
 import org.pibms.control.SnapshotBuffer;
 import org.pibms.core.CommandSink;
 import org.pibms.core.SnapshotSource;
+import org.pibms.core.Clock;
 import org.pibms.core.SystemClock;
 import org.pibms.core.settings.Settings;
-import org.pibms.core.settings.SimulationSettings;
+import org.pibms.hw.Board;
+import org.pibms.hw.BusException;
+import org.pibms.hw.pi4j.Pi4jBoard;
 import org.pibms.sim.SimulatedClock;
 import org.pibms.sim.Simulator;
 import org.slf4j.Logger;
@@ -29,16 +32,18 @@ public final class Daemon implements AutoCloseable {
 
     private final Settings settings;
     private final ControlSocketServer socket;
+    private final Board board;
     private final SnapshotBuffer snapshots;
     private final CommandQueue commands;
     private final ControlLoop loop;
     private final ScheduledExecutorService reporter;
     private boolean closed;
 
-    private Daemon(Settings settings, ControlSocketServer socket, SnapshotBuffer snapshots, CommandQueue commands,
-            ControlLoop loop) {
+    private Daemon(Settings settings, ControlSocketServer socket, Board board, SnapshotBuffer snapshots,
+            CommandQueue commands, ControlLoop loop) {
         this.settings = settings;
         this.socket = socket;
+        this.board = board;
         this.snapshots = snapshots;
         this.commands = commands;
         this.loop = loop;
@@ -50,34 +55,50 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Starts the daemon and returns once the control loop runs and the socket answers.
+     * Starts the daemon and returns once the control loop runs and the socket answers: on the
+     * simulated pack when the settings have a simulation section, else on the Pi's hardware.
      *
      * @throws DaemonException if it cannot start; then nothing is left running
      */
     public static Daemon start(Settings settings) throws DaemonException {
-        SimulationSettings simulation = settings.simulation().orElseThrow(() -> new DaemonException(
-                "the config has no 'simulation' section, so it describes real hardware, and this version of"
-                        + " pibms has no hardware drivers yet (the LTC6813, INA228, ADS1115 and GPIO drivers come"
-                        + " next). Add a simulation section to run on the simulated pack."));
-
         ControlSocketServer socket = ControlSocketServer.claim(settings.daemon().socket());
+        Board board = null;
         try {
-            SimulatedClock clock = new SimulatedClock(new SystemClock(), simulation.timeScale());
-            Simulator simulator = Simulator.create(settings, clock);
-            PackController.Ports ports = new PackController.Ports(simulator.afe(), simulator.currentSensor(),
-                    simulator.voltageSensor(), simulator.switches(), simulator);
+            Clock clock;
+            Simulator simulator = null;
+            if (settings.simulation().isPresent()) {
+                SimulatedClock simulatedClock = new SimulatedClock(new SystemClock(),
+                        settings.simulation().get().timeScale());
+                simulator = Simulator.create(settings, simulatedClock);
+                board = simulator.board();
+                clock = simulatedClock;
+            } else {
+                board = Pi4jBoard.open();
+                clock = new SystemClock();
+            }
+            PackController.Ports ports = PackDrivers.open(settings, board, clock, simulator);
             SnapshotBuffer snapshots = new SnapshotBuffer(settings.pack().cellCount(),
-                    settings.temperatureSensorNames(), settings.pack().capacity_mAh(), true);
+                    settings.temperatureSensorNames(), settings.pack().capacity_mAh(), simulator != null);
             CommandQueue commands = new CommandQueue();
             PackController controller = new PackController(settings, ports, commands, snapshots);
             ControlLoop loop = new ControlLoop(clock, settings.control().period_ms(), controller);
-            Daemon daemon = new Daemon(settings, socket, snapshots, commands, loop);
+            Daemon daemon = new Daemon(settings, socket, board, snapshots, commands, loop);
             daemon.run();
             return daemon;
+        } catch (BusException e) {
+            close(board, socket);
+            throw new DaemonException("cannot open the hardware: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            socket.close();
+            close(board, socket);
             throw new DaemonException("cannot start: " + e, e);
         }
+    }
+
+    private static void close(Board board, ControlSocketServer socket) {
+        if (board != null) {
+            board.close();
+        }
+        socket.close();
     }
 
     private void run() {
@@ -96,7 +117,8 @@ public final class Daemon implements AutoCloseable {
     private String describeSource() {
         return settings.simulation()
                 .map(s -> "simulated pack at " + SimulatedClock.describe(s.timeScale()))
-                .orElse("hardware");
+                .orElse("hardware: LTC6813 on " + settings.hardware().spi().device() + ", INA228 and ADS1115 on"
+                        + " /dev/i2c-" + settings.hardware().i2cBus());
     }
 
     private void logStatus() {
@@ -135,6 +157,7 @@ public final class Daemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        board.close();
         log.info("stopped; both MOS open");
     }
 

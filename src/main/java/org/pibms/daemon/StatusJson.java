@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,6 +48,7 @@ public final class StatusJson {
         }
         putOrNull(json, "pack_mV", s.packVoltage_mV(), s.packVoltageValid());
         putOrNull(json, "load_mV", s.loadVoltage_mV(), s.loadVoltageValid());
+        putOrNull(json, "shunt_bus_mV", s.shuntBusVoltage_mV(), s.shuntBusVoltageValid());
         putOrNull(json, "current_mA", s.current_mA(), s.currentValid());
         if (s.socValid()) {
             json.put("soc_pct", Math.round(s.soc_pct() * 100) / 100.0);
@@ -100,9 +100,7 @@ public final class StatusJson {
         List<String> names = new ArrayList<>();
         List<Integer> temps = new ArrayList<>();
         List<Boolean> tempsValid = new ArrayList<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = required(json, "temps_C").fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : required(json, "temps_C").properties()) {
             names.add(field.getKey());
             boolean valid = field.getValue().isNumber();
             tempsValid.add(valid);
@@ -125,6 +123,7 @@ public final class StatusJson {
                 .cellVoltages_mV(cells, cellsValid)
                 .packVoltage_mV(intOrZero(json, "pack_mV"), isNumber(json, "pack_mV"))
                 .loadVoltage_mV(intOrZero(json, "load_mV"), isNumber(json, "load_mV"))
+                .shuntBusVoltage_mV(intOrZero(json, "shunt_bus_mV"), isNumber(json, "shunt_bus_mV"))
                 .current_mA(intOrZero(json, "current_mA"), isNumber(json, "current_mA"))
                 .soc_pct(soc != null && soc.isNumber() ? soc.asDouble() : 0, soc != null && soc.isNumber())
                 .capacity_mAh(required(json, "capacity_mAh").asInt())

@@ -1,5 +1,6 @@
 package org.pibms.sim;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.pibms.core.Clock;
@@ -11,8 +12,8 @@ import org.pibms.core.settings.TemperatureSensorSettings;
 
 /**
  * The simulated battery: N {@link SimulatedCell}s in series, the external load or charger the
- * user sets, the two MOSFETs, and a thermal model of the cells, the MOSFETs and the balance
- * resistors.
+ * user sets, the two MOSFETs, a balance resistor behind a switch on every cell, and a thermal
+ * model of the cells, the MOSFETs and the balance resistors.
  *
  * <p>{@link #advance()} brings the physics to the clock's present time, so they follow simulated
  * time at any speed; the simulated sensors call it before they read, and every change made to
@@ -42,6 +43,8 @@ public final class PackModel {
     private final ThermalNode mos;
     private final ThermalNode balanceResistors;
     private final double mosResistance_ohm;
+    private final double balanceResistor_ohm;
+    private final boolean[] bleeding;
     private final SensorLocation[] sensorLocations;
     private final double[] sensorOffset_C;
 
@@ -56,16 +59,19 @@ public final class PackModel {
     private boolean dischargePath;
     private double current_A;
     private long time_ns;
+    private long bleedUntil_ns = Long.MAX_VALUE;
 
     private PackModel(Clock clock, SimulatedCell[] cells, ThermalNode cellBlock, ThermalNode mos,
-            ThermalNode balanceResistors, double mosResistance_ohm, SensorLocation[] sensorLocations,
-            double[] sensorOffset_C, double ambient_C) {
+            ThermalNode balanceResistors, double mosResistance_ohm, double balanceResistor_ohm,
+            SensorLocation[] sensorLocations, double[] sensorOffset_C, double ambient_C) {
         this.clock = clock;
         this.cells = cells;
         this.cellBlock = cellBlock;
         this.mos = mos;
         this.balanceResistors = balanceResistors;
         this.mosResistance_ohm = mosResistance_ohm;
+        this.balanceResistor_ohm = balanceResistor_ohm;
+        this.bleeding = new boolean[cells.length];
         this.sensorLocations = sensorLocations;
         this.sensorOffset_C = sensorOffset_C;
         this.ambient_C = ambient_C;
@@ -76,9 +82,12 @@ public final class PackModel {
         this.time_ns = clock.nanoTime();
     }
 
-    /** Builds a pack whose cells spread around the configured means, drawn from the configured seed. */
+    /**
+     * Builds a pack whose cells spread around the configured means, drawn from the configured
+     * seed; each cell has a balance resistor of {@code balanceResistor_ohm} behind its switch.
+     */
     public static PackModel create(PackSettings pack, SimulationSettings sim, List<TemperatureSensorSettings> sensors,
-            Clock clock) {
+            double balanceResistor_ohm, Clock clock) {
         SplittableRandom random = new SplittableRandom(sim.seed());
         OcvCurve ocv = OcvCurve.defaultFor(pack.chemistry());
         SimulationSettings.SimulatedCells c = sim.cells();
@@ -105,8 +114,8 @@ public final class PackModel {
             locations[i] = sensors.get(i).location();
             offsets[i] = SENSOR_OFFSET_SIGMA_C * random.nextGaussian();
         }
-        return new PackModel(clock, cells, cellBlock, mos, balance, sim.mosResistance_mOhm() / 1000, locations,
-                offsets, ambient_C);
+        return new PackModel(clock, cells, cellBlock, mos, balance, sim.mosResistance_mOhm() / 1000,
+                balanceResistor_ohm, locations, offsets, ambient_C);
     }
 
     /** Runs the physics up to the clock's present time. */
@@ -115,16 +124,30 @@ public final class PackModel {
         if (now_ns <= time_ns) {
             return;
         }
-        double dt_s = (now_ns - time_ns) / 1e9;
-        time_ns = now_ns;
+        if (bleedUntil_ns < now_ns) {
+            if (bleedUntil_ns > time_ns) {
+                step(bleedUntil_ns);
+            }
+            Arrays.fill(bleeding, false);
+            bleedUntil_ns = Long.MAX_VALUE;
+        }
+        step(now_ns);
+    }
+
+    private void step(long until_ns) {
+        double dt_s = (until_ns - time_ns) / 1e9;
+        time_ns = until_ns;
         double temperature_C = cellBlock.temperature_C();
         double cellHeat_W = 0;
-        for (SimulatedCell cell : cells) {
-            cellHeat_W += cell.step(current_A, dt_s, temperature_C);
+        double bleedHeat_W = 0;
+        for (int i = 0; i < cells.length; i++) {
+            double bleed_A = bleeding[i] ? cells[i].terminalVoltage_mV(current_A, temperature_C) / 1000 / balanceResistor_ohm : 0;
+            cellHeat_W += cells[i].step(current_A, bleed_A, dt_s, temperature_C);
+            bleedHeat_W += bleed_A * bleed_A * balanceResistor_ohm;
         }
         cellBlock.step(cellHeat_W, ambient_C, dt_s);
         mos.step(current_A * current_A * mosResistance_ohm, ambient_C, dt_s);
-        balanceResistors.step(0, ambient_C, dt_s);
+        balanceResistors.step(bleedHeat_W, ambient_C, dt_s);
     }
 
     /** The current the external load or charger asks for, charge positive. */
@@ -134,15 +157,36 @@ public final class PackModel {
         current_A = flowingCurrent_A();
     }
 
-    public double externalCurrent_A() {
-        return demand_A;
-    }
-
     public void setMosfets(boolean chargeOn, boolean dischargeOn) {
         advance();
         this.chargePath = chargeOn;
         this.dischargePath = dischargeOn;
         current_A = flowingCurrent_A();
+    }
+
+    /**
+     * The balance switches open by themselves at this time unless renewed: the chip's watchdog
+     * or discharge timer, which runs even when nobody talks to the chip.
+     */
+    public void setBleedingDeadline(long deadline_ns) {
+        advance();
+        bleedUntil_ns = deadline_ns;
+    }
+
+    /** Closes or opens cell {@code cell}'s balance switch (index 0 = cell 1). */
+    public void setBleeding(int cell, boolean on) {
+        if (bleeding[cell] != on) {
+            advance();
+            bleeding[cell] = on;
+        }
+    }
+
+    public boolean bleeding(int cell) {
+        return bleeding[cell];
+    }
+
+    public double balanceTemperature_C() {
+        return balanceResistors.temperature_C();
     }
 
     public void setAmbient_C(double ambient_C) {

@@ -41,9 +41,12 @@ final class SimulatedCell {
         this.charge_As = soc_pct / 100.0 * capacity_As;
     }
 
-    /** Carries {@code current_A} (charge positive) for {@code dt_s}; returns the heat dissipated, in W. */
-    double step(double current_A, double dt_s, double temperature_C) {
-        charge_As += (current_A - selfDischarge_A) * dt_s;
+    /**
+     * Carries {@code current_A} (charge positive) through the terminals and {@code bleed_A} through
+     * the balance resistor for {@code dt_s}; returns the heat dissipated inside the cell, in W.
+     */
+    double step(double current_A, double bleed_A, double dt_s, double temperature_C) {
+        charge_As += (current_A - bleed_A - selfDischarge_A) * dt_s;
         double min = -CHARGE_LIMIT_FRACTION * capacity_As;
         double max = (1 + CHARGE_LIMIT_FRACTION) * capacity_As;
         charge_As = Math.max(min, Math.min(max, charge_As));

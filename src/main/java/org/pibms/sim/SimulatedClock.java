@@ -5,9 +5,15 @@ import java.math.MathContext;
 import org.pibms.core.Clock;
 
 /**
- * Simulated time that runs {@code timeScale} times faster than a real clock, or, at an infinite
- * scale, jumps straight to every deadline so the daemon runs as fast as the CPU allows. The
- * scale can change while running; simulated time stays continuous across the change.
+ * Simulated time. It moves only when someone sleeps on it: the control loop between ticks, a
+ * driver waiting for a conversion. Time the CPU spends computing does not count, so a hiccup of
+ * the host (a JIT compilation, a garbage collection, a busy core) never shows up as a delay on
+ * the simulated buses, at any speed, and a run is the same every time.
+ *
+ * <p>At a finite {@code timeScale}, each sleep also waits in real time until the moment the
+ * simulated deadline corresponds to, counted from when the scale was set, so simulated time
+ * keeps pace with real time × scale without drifting. At an infinite scale it jumps from
+ * deadline to deadline as fast as the CPU allows.
  *
  * <p>Belongs to the control loop's thread: only that thread reads, sleeps on or rescales it.
  */
@@ -17,14 +23,13 @@ public final class SimulatedClock implements Clock {
     private final long startEpoch_ms;
 
     private double timeScale;
+    private long now_ns;
     private long simulatedBase_ns;
     private long realBase_ns;
 
     public SimulatedClock(Clock real, double timeScale) {
         this.real = real;
         this.startEpoch_ms = real.epochMillis();
-        this.realBase_ns = real.nanoTime();
-        this.simulatedBase_ns = 0;
         setTimeScale(timeScale);
     }
 
@@ -33,8 +38,7 @@ public final class SimulatedClock implements Clock {
         if (!(timeScale > 0)) {
             throw new IllegalArgumentException("time scale must be positive, got " + timeScale);
         }
-        long now = nanoTime();
-        this.simulatedBase_ns = now;
+        this.simulatedBase_ns = now_ns;
         this.realBase_ns = real.nanoTime();
         this.timeScale = timeScale;
     }
@@ -53,34 +57,26 @@ public final class SimulatedClock implements Clock {
 
     @Override
     public long nanoTime() {
-        if (isFreeRunning()) {
-            return simulatedBase_ns;
-        }
-        return simulatedBase_ns + (long) ((real.nanoTime() - realBase_ns) * timeScale);
+        return now_ns;
     }
 
     /** Simulated wall-clock time: the real time at creation plus the simulated time elapsed since. */
     @Override
     public long epochMillis() {
-        return startEpoch_ms + nanoTime() / 1_000_000;
+        return startEpoch_ms + now_ns / 1_000_000;
     }
 
     @Override
     public void sleepUntil(long deadline_ns) throws InterruptedException {
-        if (isFreeRunning()) {
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            if (deadline_ns > simulatedBase_ns) {
-                simulatedBase_ns = deadline_ns;
-            }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (deadline_ns <= now_ns) {
             return;
         }
-        long realDeadline_ns = realBase_ns + (long) Math.ceil((deadline_ns - simulatedBase_ns) / timeScale);
-        real.sleepUntil(realDeadline_ns);
-    }
-
-    private boolean isFreeRunning() {
-        return timeScale == Double.POSITIVE_INFINITY;
+        if (timeScale != Double.POSITIVE_INFINITY) {
+            real.sleepUntil(realBase_ns + (long) Math.ceil((deadline_ns - simulatedBase_ns) / timeScale));
+        }
+        now_ns = deadline_ns;
     }
 }

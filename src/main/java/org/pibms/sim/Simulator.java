@@ -1,28 +1,32 @@
 package org.pibms.sim;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
-import org.pibms.core.AnalogFrontEnd;
 import org.pibms.core.CommandResult;
-import org.pibms.core.CurrentSensor;
 import org.pibms.core.SimulationCommand;
 import org.pibms.core.SimulationCommand.ForceCellVoltage;
 import org.pibms.core.SimulationCommand.ForceTemperature;
+import org.pibms.core.SimulationCommand.InjectFault;
 import org.pibms.core.SimulationCommand.ReleaseCellVoltage;
 import org.pibms.core.SimulationCommand.ReleaseTemperature;
 import org.pibms.core.SimulationCommand.SetAmbientTemperature;
 import org.pibms.core.SimulationCommand.SetExternalCurrent;
 import org.pibms.core.SimulationCommand.SetTimeScale;
 import org.pibms.core.SimulationControl;
-import org.pibms.core.Switches;
-import org.pibms.core.VoltageSensor;
+import org.pibms.core.settings.HardwareSettings;
 import org.pibms.core.settings.Settings;
 import org.pibms.core.settings.SimulationSettings;
+import org.pibms.hw.Board;
+import org.pibms.hw.BusException;
 
 /**
- * The simulated pack as a whole: the {@link PackModel}, the ports that read and switch it, and
- * the simulation commands ({@code pibms sim …}) that steer it.
+ * The simulated pack as a whole: the {@link PackModel}, the emulated LTC6813 chain, INA228 and
+ * ADS1115 on the buses the config names, the MOSFET and ALERT lines, and the simulation
+ * commands ({@code pibms sim …}) that steer the model and inject hardware faults. The daemon
+ * runs its real drivers on {@link #board()}.
  */
 public final class Simulator implements SimulationControl {
 
@@ -37,21 +41,42 @@ public final class Simulator implements SimulationControl {
     private final PackModel model;
     private final SimulatedClock clock;
     private final List<String> sensorNames;
-    private final AnalogFrontEnd afe;
-    private final CurrentSensor currentSensor;
-    private final VoltageSensor voltageSensor;
-    private final Switches switches;
+    private final Ltc6813Emulator afe;
+    private final Ina228Emulator ina228;
+    private final Ads1115Emulator ads1115;
+    private final int ina228Address;
+    private final int ads1115Address;
+    private final Map<Integer, EmulatedPin> pins = new HashMap<>();
+    private final EmulatedPin chargePin;
+    private final EmulatedPin dischargePin;
+    private final Board board = new EmulatedBoard(this);
 
-    private Simulator(PackModel model, SimulatedClock clock, List<String> sensorNames, SimulationSettings sim) {
-        this.model = model;
+    private Simulator(Settings settings, SimulationSettings sim, SimulatedClock clock) {
+        HardwareSettings hardware = settings.hardware();
         this.clock = clock;
-        this.sensorNames = List.copyOf(sensorNames);
+        this.sensorNames = settings.temperatureSensorNames();
+        this.model = PackModel.create(settings.pack(), sim, settings.temperatureSensors(),
+                hardware.ltc6813().balanceResistor_Ohm(), clock);
         SplittableRandom random = new SplittableRandom(sim.seed() ^ 0x5DEECE66DL);
-        this.afe = new SimulatedAfe(model, random.split(), sim.sensors().voltageNoise_mV());
-        this.currentSensor = new SimulatedCurrentSensor(model, random.split(), sim.sensors().currentNoise_mA(),
-                sim.sensors().currentOffset_mA());
-        this.voltageSensor = new SimulatedVoltageSensor(model);
-        this.switches = new SimulatedSwitches(model);
+        this.afe = new Ltc6813Emulator(model, clock, hardware.spi().clock_Hz(), hardware.ltc6813(),
+                settings.temperatureSensors(), random.split(), sim.sensors().voltageNoise_mV(), false);
+        this.chargePin = new EmulatedPin("charge MOS", false, high -> updateMosfets());
+        this.dischargePin = new EmulatedPin("discharge MOS", false, high -> updateMosfets());
+        pins.put(hardware.gpio().chargeMos(), chargePin);
+        pins.put(hardware.gpio().dischargeMos(), dischargePin);
+        EmulatedPin alert = hardware.ina228().alertGpio()
+                .map(line -> {
+                    EmulatedPin pin = new EmulatedPin("INA228 ALERT", true, null);
+                    pins.put(line, pin);
+                    return pin;
+                })
+                .orElse(null);
+        this.ina228Address = hardware.ina228().address();
+        this.ina228 = new Ina228Emulator(model, ina228Address, hardware.ina228().shunt_uOhm() * 1e-6, random.split(),
+                sim.sensors().currentNoise_mA(), sim.sensors().currentOffset_mA(), alert);
+        this.ads1115Address = hardware.ads1115().address();
+        this.ads1115 = new Ads1115Emulator(model, clock, ads1115Address, hardware.ads1115().pack(),
+                hardware.ads1115().load());
     }
 
     /**
@@ -62,32 +87,56 @@ public final class Simulator implements SimulationControl {
     public static Simulator create(Settings settings, SimulatedClock clock) {
         SimulationSettings sim = settings.simulation()
                 .orElseThrow(() -> new IllegalArgumentException("the settings describe no simulated pack"));
-        PackModel model = PackModel.create(settings.pack(), sim, settings.temperatureSensors(), clock);
-        return new Simulator(model, clock, settings.temperatureSensorNames(), sim);
+        return new Simulator(settings, sim, clock);
     }
 
     public PackModel model() {
         return model;
     }
 
-    public SimulatedClock clock() {
-        return clock;
+    /** The buses and pins the drivers use. */
+    public Board board() {
+        return board;
     }
 
-    public AnalogFrontEnd afe() {
+    public Ltc6813Emulator afeEmulator() {
         return afe;
     }
 
-    public CurrentSensor currentSensor() {
-        return currentSensor;
+    public Ina228Emulator ina228Emulator() {
+        return ina228;
     }
 
-    public VoltageSensor voltageSensor() {
-        return voltageSensor;
+    public Ads1115Emulator ads1115Emulator() {
+        return ads1115;
     }
 
-    public Switches switches() {
-        return switches;
+    int ina228Address() {
+        return ina228Address;
+    }
+
+    int ads1115Address() {
+        return ads1115Address;
+    }
+
+    public EmulatedPin chargePin() {
+        return chargePin;
+    }
+
+    public EmulatedPin dischargePin() {
+        return dischargePin;
+    }
+
+    EmulatedPin pin(int line) throws BusException {
+        EmulatedPin pin = pins.get(line);
+        if (pin == null) {
+            throw new BusException("emulated GPIO line " + line + " is not wired to anything");
+        }
+        return pin;
+    }
+
+    private void updateMosfets() {
+        model.setMosfets(chargePin.isHigh(), dischargePin.isHigh());
     }
 
     @Override
@@ -155,7 +204,63 @@ public final class Simulator implements SimulationControl {
             clock.setTimeScale(scale);
             return CommandResult.accepted("simulated time runs at " + SimulatedClock.describe(scale));
         }
+        if (command instanceof InjectFault c) {
+            return injectFault(c);
+        }
         return CommandResult.rejected("unknown simulation command " + command);
+    }
+
+    private CommandResult injectFault(InjectFault c) {
+        String state = c.on() ? "on" : "off";
+        switch (c.fault()) {
+            case AFE_COMM -> {
+                afe.setSilent(c.on());
+                return CommandResult.accepted("fault afe-comm " + state + ": the LTC6813 chain "
+                        + (c.on() ? "no longer answers" : "answers again"));
+            }
+            case PEC_ERRORS -> {
+                double rate = c.on() ? c.rate() : 0;
+                if (!(rate >= 0 && rate <= 1)) {
+                    return CommandResult.rejected("a PEC error rate is between 0 and 1, not " + rate);
+                }
+                afe.setPecErrorRate(rate);
+                return CommandResult.accepted("fault pec-errors " + state
+                        + (c.on() ? String.format(Locale.ROOT, ": %.0f %% of the chips' answers corrupted", rate * 100)
+                                : ""));
+            }
+            case OPEN_WIRE -> {
+                if (c.on() && (c.cell() < 0 || c.cell() > model.cellCount())) {
+                    return CommandResult.rejected("sense wire " + c.cell() + " does not exist: the wires are 0 (below"
+                            + " cell 1) to " + model.cellCount() + " (above cell " + model.cellCount() + ")");
+                }
+                afe.setOpenWire(c.on() ? c.cell() : -1);
+                return CommandResult.accepted(c.on()
+                        ? "fault open-wire on: the sense wire " + (c.cell() == 0 ? "below cell 1" : "above cell "
+                                + c.cell()) + " is open"
+                        : "fault open-wire off: every sense wire is connected");
+            }
+            case NTC_OPEN, NTC_SHORT -> {
+                int sensor = sensorNames.indexOf(c.sensor());
+                if (sensor < 0) {
+                    return CommandResult.rejected(unknownSensor(c.sensor()));
+                }
+                boolean open = c.fault() == InjectFault.Fault.NTC_OPEN;
+                if (open) {
+                    afe.setNtcOpen(sensor, c.on());
+                } else {
+                    afe.setNtcShorted(sensor, c.on());
+                }
+                return CommandResult.accepted("fault " + c.fault().id() + " " + state + " for sensor " + c.sensor());
+            }
+            case CURRENT_SENSOR -> {
+                ina228.setSilent(c.on());
+                return CommandResult.accepted("fault current-sensor " + state + ": the INA228 "
+                        + (c.on() ? "no longer answers" : "answers again"));
+            }
+            default -> {
+                return CommandResult.rejected("unknown fault " + c.fault());
+            }
+        }
     }
 
     private String checkCell(int cell) {

@@ -82,7 +82,7 @@ class CliTest {
         Settings settings = TestConfigs.load(dir, Files.readString(file));
         try (Daemon daemon = Daemon.start(settings)) {
             String config = file.toString();
-            while (daemon.snapshots().latest().sequence() == 0) {
+            while (daemon.snapshots().latest().sequence() < 3) { // the voltage ADC delivers from tick 2
                 Thread.sleep(10);
             }
 
@@ -99,7 +99,7 @@ class CliTest {
             assertThat(pibms("sim", "temp", "ambient", "--C", "10", "--config", config)).isZero();
             assertThat(out).isEqualTo("ambient temperature 10.0 °C\n");
             long sequence = daemon.snapshots().latest().sequence();
-            while (daemon.snapshots().latest().sequence() <= sequence) {
+            while (daemon.snapshots().latest().sequence() <= sequence + 12) { // temperatures convert once a second
                 Thread.sleep(10);
             }
 
@@ -113,6 +113,24 @@ class CliTest {
             assertThat(pibms("sim", "speed", "max", "--config", config)).isZero();
             assertThat(out).isEqualTo("simulated time runs at maximum speed\n");
             assertThat(pibms("sim", "speed", "1", "--config", config)).isZero();
+
+            assertThat(pibms("sim", "fault", "ntc-open", "on", "--sensor", "mos", "--config", config)).isZero();
+            assertThat(out).isEqualTo("fault ntc-open on for sensor mos\n");
+            assertThat(pibms("sim", "fault", "open-wire", "on", "--cell", "3", "--config", config)).isZero();
+            assertThat(out).isEqualTo("fault open-wire on: the sense wire above cell 3 is open\n");
+            assertThat(pibms("sim", "fault", "open-wire", "on", "--cell", "17", "--config", config)).isEqualTo(1);
+            assertThat(err).isEqualTo("pibms: sense wire 17 does not exist: the wires are 0 (below cell 1) to 16"
+                    + " (above cell 16)\n");
+            assertThat(pibms("sim", "fault", "pec-errors", "on", "--rate", "0.2", "--config", config)).isZero();
+            assertThat(out).isEqualTo("fault pec-errors on: 20 % of the chips' answers corrupted\n");
+            assertThat(pibms("sim", "fault", "afe-comm", "on", "--config", config)).isZero();
+            long faultFrom = daemon.snapshots().latest().sequence();
+            while (daemon.snapshots().latest().sequence() <= faultFrom + 12) { // past the 1 s delay
+                Thread.sleep(10);
+            }
+            assertThat(pibms("status", "--json", "--config", config)).isZero();
+            assertThat(new ObjectMapper().readTree(out).get("faults").get(0).asText()).isEqualTo("afe_communication_lost");
+            assertThat(pibms("sim", "fault", "afe-comm", "off", "--config", config)).isZero();
 
             assertThat(pibms("sim", "cell", "30", "--mV", "3500", "--config", config)).isEqualTo(1);
             assertThat(err).isEqualTo("pibms: cell 30 does not exist: the pack has cells 1..16\n");
@@ -128,6 +146,13 @@ class CliTest {
         assertThat(pibms("sim", "speed", "fast")).isEqualTo(2);
         assertThat(err).contains("speed must be a number or max, not 'fast'");
         assertThat(pibms("frobnicate")).isEqualTo(2);
+        assertThat(pibms("sim", "fault", "gremlins", "on")).isEqualTo(2);
+        assertThat(err).contains("unknown fault 'gremlins'");
+        assertThat(pibms("sim", "fault", "ntc-open", "on")).isEqualTo(2);
+        assertThat(err).contains("ntc-open needs --sensor NAME");
+        assertThat(pibms("sim", "fault", "open-wire", "on")).isEqualTo(2);
+        assertThat(err).contains("open-wire needs --cell N");
+        assertThat(pibms("sim", "fault", "afe-comm", "maybe")).isEqualTo(2);
     }
 
     @Test

@@ -15,7 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.pibms.core.Chemistry;
+import java.util.Optional;
+import org.pibms.core.settings.HardwareSettings;
 import org.pibms.core.settings.SensorLocation;
+import org.pibms.core.settings.ThermistorSettings;
 import org.pibms.core.settings.Settings;
 
 class ConfigLoaderTest {
@@ -60,9 +63,14 @@ class ConfigLoaderTest {
     void theShippedFilesAreValid() throws Exception {
         Settings pi = ConfigLoader.load(Path.of("config/pibms.yaml"));
         assertThat(pi.simulation()).isEmpty();
-        assertThat(pi.temperatureSensorNames()).containsExactly("cells_top", "cells_bottom", "mos");
+        assertThat(pi.temperatureSensorNames()).containsExactly("cells_top", "cells_bottom", "mos", "balance", "shunt");
+        assertThat(pi.hardware().spi().device()).isEqualTo("/dev/spidev0.0");
+        assertThat(pi.hardware().ina228().alertGpio()).contains(24);
 
         Settings demo = ConfigLoader.load(Path.of("config/simulated.yaml"));
+        assertThat(demo.hardware()).as("the demo runs the Pi's hardware section over emulators")
+                .isEqualTo(pi.hardware());
+        assertThat(demo.temperatureSensors()).isEqualTo(pi.temperatureSensors());
         assertThat(demo.pack().cellCount()).isEqualTo(16);
         assertThat(demo.pack().chemistry()).isEqualTo(Chemistry.LFP);
         assertThat(demo.pack().capacity_mAh()).isEqualTo(100_000);
@@ -76,7 +84,8 @@ class ConfigLoaderTest {
                 temperature_sensors:
                   - name: cell_a
                     location: cell
-                  - {name: fets, location: mos}
+                    gpio: 5
+                  - {name: fets, location: mos, input: ina228_die}
                 simulation:
                   seed: 12345678901
                   time_scale: max
@@ -84,12 +93,55 @@ class ConfigLoaderTest {
                     r0_mOhm: 0.8
                 """);
 
-        assertThat(s.temperatureSensors()).extracting(t -> t.name() + "/" + t.location())
-                .containsExactly("cell_a/" + SensorLocation.CELL, "fets/" + SensorLocation.MOS);
+        assertThat(s.temperatureSensors()).extracting(t -> t.name() + "/" + t.location() + "/" + t.input())
+                .containsExactly("cell_a/" + SensorLocation.CELL + "/LtcGpio[chip=1, gpio=5]",
+                        "fets/" + SensorLocation.MOS + "/Ina228Die[]");
         assertThat(s.simulation().orElseThrow().seed()).isEqualTo(12_345_678_901L);
         assertThat(s.simulation().orElseThrow().timeScale()).isEqualTo(Double.POSITIVE_INFINITY);
         assertThat(s.simulation().orElseThrow().cells().r0_mOhm()).isEqualTo(0.8);
         assertThat(s.simulation().orElseThrow().cells().r1_mOhm()).isEqualTo(0.6 * 0.8);
+    }
+
+    @Test
+    void theHardwareSectionIsRead() throws Exception {
+        Settings s = load(MINIMAL.replace("cells: 16", "cells: 20") + """
+                hardware:
+                  spi: {device: /dev/spidev1.2, clock_Hz: 500000}
+                  i2c: {bus: 3}
+                  ltc6813:
+                    conversion: 27kHz
+                    chips:
+                      - channels: [1, 2, 3, 4, 5, 7, 8, 9, 10, 11]
+                      - cells: 10
+                    thermistor: {steinhart_hart: [1.009249522e-3, 2.378405444e-4, 2.019202697e-7], pullup_Ohm: 4700}
+                    discharge_timeout_min: 2
+                  ina228: {address: 0x41, shunt_uOhm: 250, max_current_A: 150, invert_current: true, alert_gpio: 5}
+                  ads1115: {address: 0x49, full_scale_mV: 2048, pack: {input: 2, divider_ratio: 48}}
+                  gpio: {charge_mos: 5, discharge_mos: 6}
+                """.replace("alert_gpio: 5", "alert_gpio: 13"));
+
+        HardwareSettings h = s.hardware();
+        assertThat(h.spi()).isEqualTo(new HardwareSettings.Spi(1, 2, 500_000));
+        assertThat(h.i2cBus()).isEqualTo(3);
+        assertThat(h.ltc6813().rate()).isEqualTo(HardwareSettings.ConversionRate.RATE_27KHZ);
+        assertThat(h.ltc6813().chips().get(0).channels()).containsExactly(1, 2, 3, 4, 5, 7, 8, 9, 10, 11);
+        assertThat(h.ltc6813().chips().get(1).channels()).hasSize(10);
+        assertThat(h.ltc6813().thermistor()).isEqualTo(new ThermistorSettings.SteinhartHart(1.009249522e-3,
+                2.378405444e-4, 2.019202697e-7, 4700));
+        assertThat(h.ltc6813().dischargeTimeout_min()).isEqualTo(2);
+        assertThat(h.ina228()).isEqualTo(new HardwareSettings.Ina228(0x41, 250, 150, true, true, Optional.of(13)));
+        assertThat(h.ads1115().pack()).isEqualTo(new HardwareSettings.AnalogInput(2, 48));
+        assertThat(h.ads1115().load()).isEmpty();
+        assertThat(h.gpio()).isEqualTo(new HardwareSettings.Gpio(5, 6));
+    }
+
+    @Test
+    void withoutAHardwareSectionTheChipsShareTheCells() throws Exception {
+        assertThat(load(MINIMAL).hardware().ltc6813().chips()).singleElement()
+                .satisfies(chip -> assertThat(chip.channels()).hasSize(16));
+        assertThat(load(MINIMAL.replace("cells: 16", "cells: 19")).hardware().ltc6813().chips())
+                .extracting(chip -> chip.channels().size()).containsExactly(10, 9);
+        assertThat(load(MINIMAL).hardware().ina228().narrowRange()).as("300 A × 100 µΩ = 30 mV fits ±40.96 mV").isTrue();
     }
 
     @Test
@@ -115,8 +167,8 @@ class ConfigLoaderTest {
                         List.of("2:3: pack.capacity_Ah: missing required key",
                                 "4:3: pack.capacity_ah: unknown key (did you mean 'capacity_Ah'?)")),
                 Arguments.of("unknown top-level key", MINIMAL + "colour: blue\n",
-                        List.of("5:1: colour: unknown key (known keys: pack, protection, temperature_sensors,"
-                                + " control, daemon, simulation)")),
+                        List.of("5:1: colour: unknown key (known keys: pack, protection, control, hardware,"
+                                + " temperature_sensors, daemon, simulation)")),
                 Arguments.of("missing pack section", "control:\n  period_ms: 100\n",
                         List.of("1:1: pack: missing section")),
                 Arguments.of("section given a value", "pack: 16\n",
@@ -149,17 +201,18 @@ class ConfigLoaderTest {
                                 + " range 2000..3800")),
                 Arguments.of("duplicate sensor name", MINIMAL + """
                         temperature_sensors:
-                          - {name: t1, location: cell}
-                          - {name: t1, location: mos}
+                          - {name: t1, location: cell, gpio: 1}
+                          - {name: t1, location: mos, gpio: 2}
                         """, List.of("7:12: temperature_sensors[2].name: 't1' is already the name of the sensor"
                                 + " at line 6")),
                 Arguments.of("sensor without location", MINIMAL + """
                         temperature_sensors:
                           - name: t1
+                            gpio: 1
                         """, List.of("6:5: temperature_sensors[1].location: missing required key")),
                 Arguments.of("reserved sensor name", MINIMAL + """
                         temperature_sensors:
-                          - {name: ambient, location: ambient}
+                          - {name: ambient, location: ambient, gpio: 3}
                         """, List.of("6:12: temperature_sensors[1].name: 'ambient' is reserved for the air"
                                 + " temperature of the simulator; choose another name (the location may still be"
                                 + " ambient)")),
@@ -172,6 +225,86 @@ class ConfigLoaderTest {
                         List.of("2:14: pack.chemistry: expected one of lfp, nmc, got the value no")),
                 Arguments.of("time scale neither number nor max", MINIMAL + "simulation:\n  time_scale: fast\n",
                         List.of("6:15: simulation.time_scale: expected a number or max, got 'fast'")),
+                Arguments.of("sensor without an input", MINIMAL + """
+                        temperature_sensors:
+                          - {name: t1, location: cell}
+                        """, List.of("6:5: temperature_sensors[1].input: say where the sensor is read: 'gpio: N' for"
+                                + " an NTC on an LTC6813 GPIO, or 'input: ltc_die' or 'input: ina228_die'")),
+                Arguments.of("two sensors on one input", MINIMAL + """
+                        temperature_sensors:
+                          - {name: t1, location: cell, gpio: 4}
+                          - {name: t2, location: cell, gpio: 4}
+                        """, List.of("7:38: temperature_sensors[2].gpio: the sensor at line 6 already reads this input")),
+                Arguments.of("sensor on a chip that does not exist", MINIMAL + """
+                        temperature_sensors:
+                          - {name: t1, location: cell, gpio: 4, chip: 2}
+                        """, List.of("6:47: temperature_sensors[1].chip: 2 is outside the allowed range 1..1")),
+                Arguments.of("GPIO beyond the chip's nine", MINIMAL + """
+                        temperature_sensors:
+                          - {name: t1, location: cell, gpio: 10}
+                        """, List.of("6:38: temperature_sensors[1].gpio: 10 is outside the allowed range 1..9")),
+                Arguments.of("chips that do not add up to the pack", MINIMAL + """
+                        hardware:
+                          ltc6813:
+                            chips:
+                              - cells: 10
+                              - cells: 8
+                        """, List.of("8:7: hardware.ltc6813.chips: the chips measure 18 cells, but pack.cells is 16")),
+                Arguments.of("a chip with too few cells to power it", MINIMAL + """
+                        hardware:
+                          ltc6813:
+                            chips:
+                              - cells: 12
+                              - cells: 4
+                        """, List.of("9:16: hardware.ltc6813.chips[2].cells: 4 cells cannot power an LTC6813 (it"
+                                + " needs about 11 V); give each chip at least 5")),
+                Arguments.of("channels that do not rise", MINIMAL.replace("cells: 16", "cells: 8") + """
+                        hardware:
+                          ltc6813:
+                            chips:
+                              - channels: [1, 2, 3, 5, 4, 6, 7, 8]
+                        """, List.of("8:19: hardware.ltc6813.chips[1].channels: the channels must rise, each used"
+                                + " once")),
+                Arguments.of("conversions too slow for the tick", MINIMAL + """
+                        control: {period_ms: 10}
+                        """, List.of("1:1: hardware.ltc6813.conversion: at 7kHz a tick that also reads temperatures"
+                                + " spends 8.1 ms converting, too much for control.period_ms 10; choose a faster"
+                                + " conversion or a period of at least 11 ms")),
+                Arguments.of("a shunt voltage beyond the INA228's range", MINIMAL + """
+                        hardware:
+                          ina228: {shunt_uOhm: 500, max_current_A: 400}
+                        """, List.of("6:44: hardware.ina228.max_current_A: 400 A through 500 µΩ is 200.00 mV, beyond"
+                                + " the ±163.84 mV range")),
+                Arguments.of("a divider too small for the pack", MINIMAL + """
+                        hardware:
+                          ads1115:
+                            pack: {input: 0, divider_ratio: 10}
+                        """, List.of("7:37: hardware.ads1115.pack.divider_ratio: a full 16S pack (60.8 V) gives 6.08"
+                                + " V at AIN0, beyond the ±4.096 V range; use a larger ratio")),
+                Arguments.of("one GPIO line for both MOSFETs", MINIMAL + """
+                        hardware:
+                          gpio: {charge_mos: 17, discharge_mos: 17}
+                        """, List.of("6:41: hardware.gpio.discharge_mos: line 17 is already the charge MOS line")),
+                Arguments.of("a malformed SPI device", MINIMAL + """
+                        hardware:
+                          spi: {device: /dev/ttyAMA0}
+                        """, List.of("6:17: hardware.spi.device: expected an SPI device such as /dev/spidev0.0, got"
+                                + " '/dev/ttyAMA0'")),
+                Arguments.of("both thermistor models", MINIMAL + """
+                        hardware:
+                          ltc6813:
+                            thermistor: {beta_K: 3950, steinhart_hart: [1.0e-3, 2.0e-4, 1.0e-7]}
+                        """, List.of("7:48: hardware.ltc6813.thermistor.steinhart_hart: give either beta_K with r25_Ohm"
+                                + " or steinhart_hart, not both")),
+                Arguments.of("a YAML 1.1 boolean", MINIMAL + """
+                        hardware:
+                          ina228: {invert_current: yes}
+                        """, List.of("6:28: hardware.ina228.invert_current: expected true or false, got the value"
+                                + " yes")),
+                Arguments.of("an INA228 address off its range", MINIMAL + """
+                        hardware:
+                          ina228: {address: 0x50}
+                        """, List.of("6:21: hardware.ina228.address: 0x50 is outside the allowed range 0x40..0x4F")),
                 Arguments.of("several problems at once", """
                         pack:
                           chemistry: lfp

@@ -1,10 +1,13 @@
 package org.pibms.control;
 
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 import org.pibms.TestConfigs;
 import org.pibms.core.AnalogFrontEnd;
 import org.pibms.core.SystemClock;
 import org.pibms.core.settings.Settings;
+import org.pibms.daemon.PackDrivers;
+import org.pibms.hw.BusException;
 import org.pibms.sim.SimulatedClock;
 import org.pibms.sim.Simulator;
 
@@ -16,6 +19,7 @@ final class SimulatedPack {
     final Simulator simulator;
     final CommandQueue commands = new CommandQueue();
     final SnapshotBuffer snapshots;
+    final PackController.Ports ports;
     final PackController controller;
     final long period_ns;
 
@@ -23,14 +27,20 @@ final class SimulatedPack {
         this(TestConfigs.simulated(cells, dir, "max"), null);
     }
 
-    /** With {@code afe} in place of the simulated AFE, when not null. */
-    SimulatedPack(Settings settings, AnalogFrontEnd afe) {
+    /** The real drivers over the emulated chips; {@code afe} wraps the AFE driver when not null. */
+    SimulatedPack(Settings settings, UnaryOperator<AnalogFrontEnd> afe) {
         this.settings = settings;
         this.simulator = Simulator.create(settings, clock);
         this.snapshots = new SnapshotBuffer(settings.pack().cellCount(), settings.temperatureSensorNames(),
                 settings.pack().capacity_mAh(), true);
-        PackController.Ports ports = new PackController.Ports(afe != null ? afe : simulator.afe(),
-                simulator.currentSensor(), simulator.voltageSensor(), simulator.switches(), simulator);
+        PackController.Ports drivers;
+        try {
+            drivers = PackDrivers.open(settings, simulator.board(), clock, simulator);
+        } catch (BusException e) {
+            throw new AssertionError(e);
+        }
+        this.ports = afe == null ? drivers : new PackController.Ports(afe.apply(drivers.afe()),
+                drivers.currentSensor(), drivers.voltageSensor(), drivers.switches(), simulator);
         this.controller = new PackController(settings, ports, commands, snapshots);
         this.period_ns = settings.control().period_ms() * 1_000_000L;
     }

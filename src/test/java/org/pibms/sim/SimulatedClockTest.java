@@ -13,38 +13,53 @@ class SimulatedClockTest {
     private final ManualClock real = new ManualClock(1000 * S);
 
     @Test
-    void simulatedTimeRunsAtTheScale() throws Exception {
+    void timeMovesOnlyBySleeping() throws Exception {
         SimulatedClock clock = new SimulatedClock(real, 10);
+        real.advance(2 * S); // the CPU was busy: no simulated time passes
         assertThat(clock.nanoTime()).isZero();
 
-        real.advance(2 * S);
-        assertThat(clock.nanoTime()).isEqualTo(20 * S);
-
-        clock.sleepUntil(50 * S); // 3 more real seconds
-        assertThat(real.nanoTime()).isEqualTo(1005 * S);
+        clock.sleepUntil(50 * S);
         assertThat(clock.nanoTime()).isEqualTo(50 * S);
         assertThat(clock.epochMillis()).isEqualTo(real.epochMillis() - 5000 + 50_000);
     }
 
     @Test
+    void sleepsKeepPaceWithRealTimeTimesTheScaleWithoutDrift() throws Exception {
+        SimulatedClock clock = new SimulatedClock(real, 10);
+
+        clock.sleepUntil(50 * S);
+        assertThat(real.nanoTime()).as("50 simulated s at 10x").isEqualTo(1005 * S);
+        real.advance(S / 2); // computing between sleeps
+        clock.sleepUntil(60 * S);
+        assertThat(real.nanoTime()).as("the deadline is absolute: computing time is made up").isEqualTo(1006 * S);
+    }
+
+    @Test
     void changingTheScaleKeepsTimeContinuous() throws Exception {
         SimulatedClock clock = new SimulatedClock(real, 2);
-        real.advance(10 * S);
-        clock.setTimeScale(100);
-        assertThat(clock.nanoTime()).isEqualTo(20 * S);
+        clock.sleepUntil(20 * S);
+        assertThat(real.nanoTime()).isEqualTo(1010 * S);
 
-        real.advance(S);
-        assertThat(clock.nanoTime()).isEqualTo(120 * S);
+        clock.setTimeScale(100);
+        clock.sleepUntil(120 * S);
+        assertThat(real.nanoTime()).isEqualTo(1011 * S);
 
         clock.setTimeScale(Double.POSITIVE_INFINITY);
-        real.advance(1000 * S);
-        assertThat(clock.nanoTime()).isEqualTo(120 * S); // free-running: only sleeping moves it
         clock.sleepUntil(3600 * S);
         assertThat(clock.nanoTime()).isEqualTo(3600 * S);
+        assertThat(real.nanoTime()).as("free-running: no real waiting").isEqualTo(1011 * S);
 
         clock.setTimeScale(1);
-        real.advance(S);
-        assertThat(clock.nanoTime()).isEqualTo(3601 * S);
+        clock.sleepUntil(3601 * S);
+        assertThat(real.nanoTime()).isEqualTo(1012 * S);
+    }
+
+    @Test
+    void aDeadlineInThePastReturnsAtOnce() throws Exception {
+        SimulatedClock clock = new SimulatedClock(real, 1);
+        clock.sleepUntil(10 * S);
+        clock.sleepUntil(5 * S);
+        assertThat(clock.nanoTime()).isEqualTo(10 * S);
     }
 
     @Test

@@ -13,6 +13,7 @@ public record Settings(
         PackSettings pack,
         ProtectionSettings protection,
         List<TemperatureSensorSettings> temperatureSensors,
+        HardwareSettings hardware,
         ControlSettings control,
         DaemonSettings daemon,
         Optional<SimulationSettings> simulation) {

@@ -1,0 +1,52 @@
+package org.pibms.sim;
+
+import org.pibms.hw.DigitalInput;
+import org.pibms.hw.DigitalOutput;
+
+/**
+ * A GPIO line in the simulator. As an output the daemon sets it and the simulated hardware
+ * follows; as an input the simulated hardware drives it and the daemon reads it. Tests read
+ * its state either way.
+ */
+public final class EmulatedPin implements DigitalOutput, DigitalInput {
+
+    /** What the simulated hardware does when the daemon changes an output. */
+    public interface Listener {
+        void changed(boolean high);
+    }
+
+    private final String name;
+    private final Listener listener;
+    private volatile boolean high;
+
+    public EmulatedPin(String name, boolean initiallyHigh, Listener listener) {
+        this.name = name;
+        this.high = initiallyHigh;
+        this.listener = listener;
+    }
+
+    @Override
+    public void set(boolean high) {
+        if (high != this.high) {
+            this.high = high;
+            if (listener != null) {
+                listener.changed(high);
+            }
+        }
+    }
+
+    /** Driven by the simulated hardware. */
+    void drive(boolean high) {
+        this.high = high;
+    }
+
+    @Override
+    public boolean isHigh() {
+        return high;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+}
