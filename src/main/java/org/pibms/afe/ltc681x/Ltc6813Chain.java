@@ -36,6 +36,8 @@ public final class Ltc6813Chain implements AnalogFrontEnd {
     static final long WAKE_PULSE_ns = 400_000L;
     static final long READY_ns = 10_000L;
     static final long AUX_INTERVAL_ns = 1_000_000_000L;
+    /** Recovered PEC errors are summed up in the log at most this often: a rising count is a cable going bad. */
+    static final long PEC_REPORT_INTERVAL_ns = 60_000_000_000L;
     static final int POLLS = 10;
     static final long POLL_INTERVAL_ns = 200_000L;
     /** The open-wire rule: a pull-up minus pull-down difference below this means the wire below is open. */
@@ -111,6 +113,8 @@ public final class Ltc6813Chain implements AnalogFrontEnd {
     private long pecErrors;
     private long failedReads;
     private boolean failing;
+    private long pecErrorsReported;
+    private long lastPecReport_ns = NEVER;
 
     public Ltc6813Chain(SpiDevice spi, Clock clock, HardwareSettings.Ltc6813 settings, ProtectionSettings protection,
             List<TemperatureSensorSettings> sensors) {
@@ -197,6 +201,7 @@ public final class Ltc6813Chain implements AnalogFrontEnd {
             }
             cellsFresh = true;
             recovered();
+            reportPecErrors();
             return true;
         } catch (ReadFailure | BusException e) {
             failed("cell read", e);
@@ -536,6 +541,21 @@ public final class Ltc6813Chain implements AnalogFrontEnd {
             failing = false;
             log.warn("LTC6813 chain on {}: readings valid again ({} failed reads, {} PEC errors so far)", spi.name(),
                     failedReads, pecErrors);
+        }
+    }
+
+    private void reportPecErrors() {
+        long now = clock.nanoTime();
+        if (lastPecReport_ns == NEVER) {
+            lastPecReport_ns = now;
+        } else if (now - lastPecReport_ns >= PEC_REPORT_INTERVAL_ns) {
+            if (pecErrors > pecErrorsReported) {
+                log.warn("LTC6813 chain on {}: {} PEC errors in the last {} s, recovered by reading again;"
+                        + " {} reads failed in all (check the isoSPI cable)", spi.name(), pecErrors - pecErrorsReported,
+                        (now - lastPecReport_ns) / 1_000_000_000L, failedReads);
+                pecErrorsReported = pecErrors;
+            }
+            lastPecReport_ns = now;
         }
     }
 

@@ -123,6 +123,30 @@ class Ltc6813ChainTest {
     }
 
     @Test
+    void recoveredPecErrorsAreSummedUpOnceAMinute() throws Exception {
+        pack(16);
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Ltc6813Chain.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+                new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try {
+            simulator.afeEmulator().setPecErrorRate(0.02);
+            for (int tick = 0; tick < 1250; tick++) { // a little over two minutes
+                later(0.1);
+                chain.readCellVoltages(m);
+            }
+        } finally {
+            logger.detachAppender(log);
+        }
+
+        assertThat(log.list).filteredOn(e -> e.getFormattedMessage().contains("PEC errors in the last 60 s"))
+                .hasSize(2)
+                .allSatisfy(e -> assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN));
+    }
+
+    @Test
     void answersThatAreAlwaysCorruptFailTheReadAndPassNothingOn() throws Exception {
         pack(16);
         assertThat(chain.readCellVoltages(m)).isTrue();
