@@ -486,26 +486,32 @@ public final class Ltc6813Emulator implements SpiDevice {
      * switches stay on only if DTEN is set, and then only until the discharge timeout.
      */
     private void expireTimers(long now) {
+        boolean changed = false;
         if (lastCommand_ns != Long.MIN_VALUE && now - lastCommand_ns > SLEEP_AFTER_ns && !chips[0].asleep) {
             for (Chip chip : chips) {
                 chip.asleep = true;
                 chip.reset(!dischargeTimerEnabled);
             }
             pending = Conversion.NONE;
+            changed = true;
         }
         if (dischargeTimerEnabled) {
             for (Chip chip : chips) {
                 int timeout = chip.dischargeTimeoutCode();
-                if (timeout != 0
-                        && now - chip.dischargeTimerStart_ns > DISCHARGE_TIMEOUT_min[timeout] * 60e9) {
+                if (timeout != 0 && now - chip.dischargeTimerStart_ns > DISCHARGE_TIMEOUT_min[timeout] * 60e9
+                        && (chip.configA[4] != 0 || (chip.configA[5] & 0x0F) != 0 || (chip.configB[0] & 0xF0) != 0
+                                || (chip.configB[1] & 0x03) != 0)) {
                     chip.configA[4] = 0;
                     chip.configA[5] &= (byte) 0xF0;
                     chip.configB[0] &= 0x0F;
                     chip.configB[1] &= ~0x03;
+                    changed = true;
                 }
             }
         }
-        applyBalancing();
+        if (changed) {
+            applyBalancing();
+        }
     }
 
     private void applyBalancing() {

@@ -24,6 +24,21 @@ class Ina228Test {
     @TempDir
     Path dir;
 
+    private SimulatedClock clock;
+    private Simulator simulator;
+
+    /** An INA228 driver on the emulated chip of a simulated pack with both MOSFETs on; ALERT on line 24 if asked. */
+    private Ina228 emulated(String hardware, boolean alert) throws Exception {
+        Settings settings = TestConfigs.load(dir, TestConfigs.simulatedYaml(16, dir, "max", "") + hardware);
+        clock = new SimulatedClock(new SystemClock(), Double.POSITIVE_INFINITY);
+        simulator = Simulator.create(settings, clock);
+        simulator.chargePin().set(true);
+        simulator.dischargePin().set(true);
+        return new Ina228(simulator.board().i2c(1, settings.hardware().ina228().address()), clock,
+                settings.hardware().ina228(), -1,
+                alert ? Optional.of(simulator.board().input(24, "INA228 ALERT")) : Optional.empty());
+    }
+
     /**
      * TI's worked example (INA229 datasheet, same scaling as the INA228): 16.2 mΩ shunt, 10 A
      * maximum, ±163.84 mV range. SHUNT_CAL = 13107.2e6 × 10/2^19 × 0.0162 = 4050; VSHUNT 311040
@@ -78,13 +93,7 @@ class Ina228Test {
 
     @Test
     void overTheEmulatorTheCurrentIsTheModelsWithinItsResolution() throws Exception {
-        Settings settings = TestConfigs.simulated(16, dir, "max");
-        SimulatedClock clock = new SimulatedClock(new SystemClock(), Double.POSITIVE_INFINITY);
-        Simulator simulator = Simulator.create(settings, clock);
-        simulator.chargePin().set(true);
-        simulator.dischargePin().set(true);
-        Ina228 driver = new Ina228(simulator.board().i2c(1, 0x40), clock, settings.hardware().ina228(), -1,
-                Optional.empty());
+        Ina228 driver = emulated("", false);
         Measurement m = new Measurement(16, 2);
 
         for (double amps : new double[] {0, 50, -120, 0.005, -299, 299}) {
@@ -100,13 +109,9 @@ class Ina228Test {
 
     @Test
     void aChipThatLostItsCalibrationIsSetUpAgain() throws Exception {
-        Settings settings = TestConfigs.simulated(16, dir, "max");
-        SimulatedClock clock = new SimulatedClock(new SystemClock(), Double.POSITIVE_INFINITY);
-        Simulator simulator = Simulator.create(settings, clock);
-        simulator.chargePin().set(true);
+        Ina228 driver = emulated("", false);
         simulator.model().setExternalCurrent_A(10);
         I2cDevice bus = simulator.board().i2c(1, 0x40);
-        Ina228 driver = new Ina228(bus, clock, settings.hardware().ina228(), -1, Optional.empty());
         Measurement m = new Measurement(16, 2);
         m.invalidate(clock.nanoTime());
         assertThat(driver.readCurrent(m)).isTrue();
@@ -124,11 +129,7 @@ class Ina228Test {
 
     @Test
     void aSilentChipIsNoCurrentAndIsRetriedOnceASecond() throws Exception {
-        Settings settings = TestConfigs.simulated(16, dir, "max");
-        SimulatedClock clock = new SimulatedClock(new SystemClock(), Double.POSITIVE_INFINITY);
-        Simulator simulator = Simulator.create(settings, clock);
-        Ina228 driver = new Ina228(simulator.board().i2c(1, 0x40), clock, settings.hardware().ina228(), -1,
-                Optional.empty());
+        Ina228 driver = emulated("", false);
         Measurement m = new Measurement(16, 2);
         simulator.ina228Emulator().setSilent(true);
         m.invalidate(clock.nanoTime());
@@ -143,13 +144,8 @@ class Ina228Test {
 
     @Test
     void theAlertLineReportsACurrentBeyondTheMaximum() throws Exception {
-        Settings settings = TestConfigs.load(dir, TestConfigs.simulatedYaml(16, dir, "max", "")
-                + "hardware:\n  ina228:\n    max_current_A: 100\n    alert_gpio: 24\n");
-        SimulatedClock clock = new SimulatedClock(new SystemClock(), Double.POSITIVE_INFINITY);
-        Simulator simulator = Simulator.create(settings, clock);
-        simulator.chargePin().set(true);
-        Ina228 driver = new Ina228(simulator.board().i2c(1, 0x40), clock, settings.hardware().ina228(), -1,
-                Optional.of(simulator.board().input(24, "alert")));
+        Ina228 driver = emulated("hardware:\n  ina228:\n    max_current_A: 100\n    alert_gpio: 24\n",
+                true);
         Measurement m = new Measurement(16, 2);
 
         simulator.model().setExternalCurrent_A(80);
