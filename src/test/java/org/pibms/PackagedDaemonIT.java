@@ -94,14 +94,15 @@ class PackagedDaemonIT {
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         assertThat(lines).isNotEmpty().allSatisfy(line -> assertThat(line).matches("<[3-7]>[A-Z]+ +\\w+: .*"));
         assertThat(lines).anySatisfy(line -> assertThat(line)
-                .startsWith("<4>WARN  Protection: cell_undervoltage: clear -> active (cell 2 2500 mV <= 2700 mV"));
+                .startsWith("<3>ERROR Protection: clear -> active (cell_undervoltage, cell 2, 2500 mV <= 2700 mV"));
         assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("<6>INFO  Daemon: pibms "));
     }
 
     @Test
     void aBrokenConfigStartsNothing() throws Exception {
         Path config = dir.resolve("broken.yaml");
-        Files.writeString(config, "pack:\n  chemistry: lfp\n  cells: 16\n  capacity_Ah: 100\n  colour: red\n");
+        Files.writeString(config, "pack:\n  chemistry: lfp\n  cells: 16\n  capacity_Ah: 100\n  colour: red\n"
+                + "temperature_sensors: [{name: t, location: cell, gpio: 1}]\n");
 
         Result check = pibms("check-config", config.toString());
         assertThat(check.code()).isEqualTo(1);

@@ -21,7 +21,13 @@ public final class TestConfigs {
      * (indented by the caller).
      */
     public static String simulatedYaml(int cells, Path directory, String timeScale, String simulationExtra) {
-        return """
+        return simulatedYaml(cells, directory, timeScale, simulationExtra, "");
+    }
+
+    /** As above, with {@code topLevelExtra} (whole sections, unindented) added to the file. */
+    public static String simulatedYaml(int cells, Path directory, String timeScale, String simulationExtra,
+            String topLevelExtra) {
+        return topLevelExtra + """
                 pack:
                   chemistry: lfp
                   cells: %d
@@ -36,6 +42,7 @@ public final class TestConfigs {
                 daemon:
                   socket: %s
                   status_log_interval_s: 0
+                  state_directory: %s
                 simulation:
                   seed: 7
                   time_scale: %s
@@ -49,7 +56,12 @@ public final class TestConfigs {
                     voltage_noise_mV: 0
                     current_noise_mA: 0
                 %s
-                """.formatted(cells, directory.resolve("pibms.sock"), timeScale, simulationExtra);
+                """.formatted(cells, directory.resolve("pibms.sock"), directory.resolve("state"), timeScale, simulationExtra);
+    }
+
+    /** A simulated pack with extra top-level sections (protection, outputs, hardware, …). */
+    public static Settings simulatedWith(int cells, Path directory, String topLevelExtra) {
+        return load(directory, simulatedYaml(cells, directory, "max", "", topLevelExtra));
     }
 
     public static Settings simulated(int cells, Path directory, String timeScale) {

@@ -7,7 +7,8 @@ import picocli.CommandLine.IVersionProvider;
         description = "Battery management daemon for a Raspberry Pi wired to an 8-20S lithium pack.",
         mixinStandardHelpOptions = true,
         versionProvider = PibmsCommand.Version.class,
-        subcommands = {RunCommand.class, StatusCommand.class, CheckConfigCommand.class, SimCommand.class})
+        subcommands = {RunCommand.class, StatusCommand.class, MosCommand.class, FaultCommand.class, SetCommand.class,
+            CheckConfigCommand.class, SimCommand.class})
 final class PibmsCommand {
 
     static final class Version implements IVersionProvider {

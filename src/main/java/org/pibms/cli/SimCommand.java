@@ -4,9 +4,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.pibms.core.Command;
 import org.pibms.core.SimulationCommand;
-import org.pibms.core.settings.Settings;
-import org.pibms.daemon.ControlClient;
-import org.pibms.daemon.DaemonException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,8 +15,8 @@ import picocli.CommandLine.Spec;
 /** {@code pibms sim …}: steer the simulated pack of a running daemon. */
 @picocli.CommandLine.Command(name = "sim", mixinStandardHelpOptions = true,
         description = "Steer the simulated pack (only while the daemon runs simulated).",
-        subcommands = {SimCommand.Current.class, SimCommand.Cell.class, SimCommand.Temp.class, SimCommand.Speed.class,
-            SimCommand.Fault.class})
+        subcommands = {SimCommand.Current.class, SimCommand.Cell.class, SimCommand.Temp.class, SimCommand.Acc.class,
+            SimCommand.Speed.class, SimCommand.Fault.class})
 final class SimCommand {
 
     @Spec
@@ -40,17 +37,7 @@ final class SimCommand {
         /** Sends one command to the daemon named by the config ({@code sim --config} or the subcommand's); prints its answer. */
         int send(Command command) {
             ConfigOption chosen = config.file.toString().equals(ConfigOption.DEFAULT) ? parent.config : config;
-            Settings settings = chosen.load(spec.commandLine().getErr());
-            if (settings == null) {
-                return 1;
-            }
-            try {
-                spec.commandLine().getOut().println(new ControlClient(settings.daemon().socket()).send(command));
-                return 0;
-            } catch (DaemonException e) {
-                spec.commandLine().getErr().println("pibms: " + e.getMessage());
-                return 1;
-            }
+            return CommandSender.send(spec, chosen, command);
         }
     }
 
@@ -127,6 +114,22 @@ final class SimCommand {
         }
     }
 
+    @picocli.CommandLine.Command(name = "acc", mixinStandardHelpOptions = true,
+            description = "Drive the ACC wake input active (on) or inactive (off); needs hardware.gpio.acc.")
+    static final class Acc extends Subcommand {
+        @Parameters(index = "0", paramLabel = "on|off")
+        String state;
+
+        @Override
+        public Integer call() {
+            if (!state.equals("on") && !state.equals("off")) {
+                spec.commandLine().getErr().println("pibms: say on or off, not '" + state + "'");
+                return 2;
+            }
+            return send(new SimulationCommand.SetAcc(state.equals("on")));
+        }
+    }
+
     @picocli.CommandLine.Command(name = "speed", mixinStandardHelpOptions = true,
             description = "Set how many simulated seconds pass per real second, or 'max' for as fast as possible.")
     static final class Speed extends Subcommand {
@@ -158,10 +161,14 @@ final class SimCommand {
                 "  open-wire       the sense wire above cell --cell comes loose (0 = the one below cell 1)",
                 "  ntc-open        the NTC of --sensor is unplugged",
                 "  ntc-short       the NTC of --sensor is shorted",
-                "  current-sensor  the INA228 stops answering"})
+                "  current-sensor  the INA228 stops answering",
+                "  short-circuit   the load is shorted: the hardware latch cuts both MOSFETs (needs",
+                "                  hardware.gpio.short_circuit); off removes the short and releases it",
+                "  load-short      the load side is shorted behind the pre-charge resistor: a pre-charge",
+                "                  never finishes"})
     static final class Fault extends Subcommand {
         @Parameters(index = "0", paramLabel = "FAULT", description = "afe-comm, pec-errors, open-wire, ntc-open,"
-                + " ntc-short or current-sensor.")
+                + " ntc-short, current-sensor, short-circuit or load-short.")
         String name;
 
         @Parameters(index = "1", paramLabel = "on|off")

@@ -3,14 +3,20 @@ package org.pibms.cli;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import org.pibms.core.ActiveFault;
 import org.pibms.core.FaultId;
 import org.pibms.core.PackSnapshot;
+import org.pibms.core.Unit;
 
 /** The human table of {@code pibms status}. */
 final class StatusTable {
 
     private static final int CELLS_PER_ROW = 4;
+    /** A fault line longer than a terminal is wide puts its reading on a second line. */
+    private static final int WIDTH = 80;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
 
@@ -20,7 +26,7 @@ final class StatusTable {
     static String format(PackSnapshot s) {
         StringBuilder out = new StringBuilder(1024);
         out.append(String.format(Locale.ROOT, "pibms  %s%s  %s  tick %d%n", s.state().id().toUpperCase(Locale.ROOT),
-                s.simulated() ? " (simulated)" : "", TIME.format(Instant.ofEpochMilli(s.time_ms())), s.sequence()));
+                mode(s), TIME.format(Instant.ofEpochMilli(s.time_ms())), s.sequence()));
         out.append(System.lineSeparator());
         cells(s, out);
         out.append(String.format(Locale.ROOT, "%-9s %s   current %s%s%n", "Pack",
@@ -32,10 +38,44 @@ final class StatusTable {
                 s.capacity_mAh() / 1000.0));
         out.append(String.format(Locale.ROOT, "%-9s %s%n", "Temps", temperatures(s)));
         out.append(String.format(Locale.ROOT, "%-9s charge %s   discharge %s%n", "MOS",
-                s.chargeMos() ? "ON" : "off", s.dischargeMos() ? "ON" : "off"));
+                mos(s.chargeMos(), s.chargeManualOff(), false),
+                mos(s.dischargeMos(), s.dischargeManualOff(), s.precharging())));
+        String io = inputsAndOutputs(s);
+        if (!io.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "%-9s %s%n", "I/O", io));
+        }
         out.append(String.format(Locale.ROOT, "%-9s %s%n", "Balancing", balancing(s)));
-        out.append(String.format(Locale.ROOT, "%-9s %s%n", "Faults", faults(s)));
+        if (s.faults().isEmpty()) {
+            out.append(String.format(Locale.ROOT, "%-9s none%n", "Faults"));
+        }
+        for (ActiveFault fault : s.faults()) {
+            out.append(fault(fault)).append(System.lineSeparator());
+        }
         return out.toString();
+    }
+
+    private static String mode(PackSnapshot s) {
+        if (s.simulated() && s.lowPower()) {
+            return " (simulated, low power)";
+        }
+        return s.simulated() ? " (simulated)" : s.lowPower() ? " (low power)" : "";
+    }
+
+    private static String mos(boolean on, boolean manualOff, boolean precharging) {
+        return (on ? "ON" : "off") + (manualOff ? " (manual off)" : "") + (precharging ? " (pre-charging)" : "");
+    }
+
+    /** ACC only when it can be read: an unwired input would otherwise show on every status. */
+    private static String inputsAndOutputs(PackSnapshot s) {
+        StringBuilder text = new StringBuilder();
+        if (s.accValid()) {
+            text.append("ACC ").append(s.acc() ? "on" : "off");
+        }
+        for (int i = 0; i < s.outputNames().size(); i++) {
+            text.append(text.length() == 0 ? "" : "   ").append(s.outputNames().get(i)).append('=')
+                    .append(s.outputOn(i) ? "on" : "off");
+        }
+        return text.toString();
     }
 
     private static void cells(PackSnapshot s, StringBuilder out) {
@@ -94,14 +134,49 @@ final class StatusTable {
         return text.toString();
     }
 
-    private static String faults(PackSnapshot s) {
-        if (s.faults().isEmpty()) {
-            return "none";
+    /** E.g. {@code FAULT    cell_overvoltage (charge off): cell 3 at 3701 mV, trip 3650 mV}; the label is the severity. */
+    private static String fault(ActiveFault fault) {
+        FaultId id = fault.id();
+        String label = switch (id.severity()) {
+            case PROTECTION -> "FAULT";
+            case ALARM -> "ALARM";
+            case WARNING -> "WARNING";
+        };
+        StringBuilder head = new StringBuilder(String.format("%-9s", label)).append(id.id());
+        List<String> notes = new ArrayList<>();
+        String reaction = switch (id.reaction()) {
+            case NONE -> "";
+            case CHARGE -> "charge off";
+            case DISCHARGE -> "discharge off";
+            case BOTH -> "charge and discharge off";
+            case BALANCING -> "balancing off";
+        };
+        if (!reaction.isEmpty()) {
+            notes.add(reaction);
         }
-        StringBuilder text = new StringBuilder();
-        for (FaultId fault : s.faults()) {
-            text.append(text.length() == 0 ? "" : ", ").append(fault.id());
+        if (fault.state() == ActiveFault.State.LOCKED_OUT) {
+            notes.add("locked out");
         }
-        return text.toString();
+        if (!notes.isEmpty()) {
+            head.append(" (").append(String.join(", ", notes)).append(')');
+        }
+        String reading = reading(fault);
+        if (reading.isEmpty()) {
+            return head.toString();
+        }
+        if (head.length() + 2 + reading.length() > WIDTH) {
+            return head + ":" + System.lineSeparator() + " ".repeat(9) + reading;
+        }
+        return head + ": " + reading;
+    }
+
+    /** Where and how far: a yes/no fault has no levels, only perhaps a place. */
+    private static String reading(ActiveFault fault) {
+        Unit unit = fault.id().quantity().unit();
+        if (unit == Unit.FLAG) {
+            return fault.source();
+        }
+        String levels = unit.format(fault.value()) + ", trip " + unit.format(fault.threshold());
+        return fault.source().isEmpty() ? levels : fault.source() + " at " + levels;
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,17 +21,22 @@ import java.util.regex.Pattern;
 import org.pibms.config.ConfigNode.Mapping;
 import org.pibms.config.ConfigNode.Position;
 import org.pibms.core.Chemistry;
+import org.pibms.core.FaultId;
+import org.pibms.core.Recovery;
 import org.pibms.core.Measurement;
 import org.pibms.core.settings.ControlSettings;
 import org.pibms.core.settings.DaemonSettings;
 import org.pibms.core.settings.HardwareSettings;
 import org.pibms.core.settings.PackSettings;
+import org.pibms.core.settings.LowPowerSettings;
+import org.pibms.core.settings.OutputSettings;
+import org.pibms.core.settings.ProtectionRules;
 import org.pibms.core.settings.ProtectionSettings;
+import org.pibms.core.settings.SwitchingSettings;
 import org.pibms.core.settings.SensorLocation;
 import org.pibms.core.settings.Settings;
 import org.pibms.core.settings.SimulationSettings;
 import org.pibms.core.settings.TemperatureSensorSettings;
-import org.pibms.core.settings.VoltageLimit;
 
 /**
  * Reads a pibms config file into {@link Settings}, or reports every problem in it.
@@ -45,6 +51,8 @@ public final class ConfigLoader {
     static final int MAX_SOCKET_PATH_BYTES = 107;
     static final int MAX_TEMPERATURE_SENSORS = 8;
     static final String DEFAULT_SOCKET = "/run/pibms/pibms.sock";
+    static final String DEFAULT_STATE_DIRECTORY = "/var/lib/pibms";
+    static final int MAX_OUTPUTS = 8;
     private static final long MAX_FILE_BYTES = 1 << 20;
     private static final Pattern SENSOR_NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
     /** Reserved for the simulator's air temperature ({@code pibms sim temp ambient}). */
@@ -130,10 +138,15 @@ public final class ConfigLoader {
         Section root = new Section(problems, "", mapping, mapping.position());
 
         PackSettings pack = pack(root.requiredSection("pack"));
-        ProtectionSettings protection = protection(root.section("protection"), pack.chemistry());
         ControlSettings control = control(root.section("control"));
         HardwareSettings hardware = HardwareBinder.hardware(root.section("hardware"), pack, control);
+        ProtectionSettings protection = protection(root.section("protection"), new ProtectionSettings.Pack(
+                pack.chemistry(), pack.cellCount(), pack.capacity_mAh(),
+                (int) Math.round(hardware.ina228().maxCurrent_A() * 1000)));
         List<TemperatureSensorSettings> sensors = temperatureSensors(root, hardware);
+        List<OutputSettings> outputs = outputs(root, hardware);
+        SwitchingSettings switching = switching(root.section("switching"), outputs, hardware);
+        LowPowerSettings lowPower = lowPower(root.section("low_power"), control);
         DaemonSettings daemon = daemon(root.section("daemon"), directory);
         Optional<SimulationSettings> simulation = root.has("simulation")
                 ? Optional.of(simulation(root.section("simulation"), pack))
@@ -143,7 +156,8 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.sorted());
         }
-        return new Settings(pack, protection, sensors, hardware, control, daemon, simulation);
+        return new Settings(pack, protection, sensors, hardware, outputs, switching, lowPower, control, daemon,
+                simulation);
     }
 
     private static PackSettings pack(Section s) {
@@ -154,36 +168,119 @@ public final class ConfigLoader {
         return new PackSettings(chemistry, cells, (int) Math.round(capacity_Ah * 1000));
     }
 
-    private static ProtectionSettings protection(Section s, Chemistry chemistry) {
-        ProtectionSettings defaults = ProtectionSettings.defaultsFor(chemistry);
-        ProtectionSettings.SafeWindow window = ProtectionSettings.safeWindow(chemistry);
-        Section over = s.section("cell_overvoltage");
-        VoltageLimit overvoltage = voltageLimit(over, defaults.cellOvervoltage(), window);
-        Section under = s.section("cell_undervoltage");
-        VoltageLimit undervoltage = voltageLimit(under, defaults.cellUndervoltage(), window);
+    /**
+     * One sub-section per row of the protection table, each key optional. The values go through
+     * {@link ProtectionRules}, as run-time changes do, so both refuse the same things.
+     */
+    private static ProtectionSettings protection(Section s, ProtectionSettings.Pack pack) {
+        ProtectionSettings settings = ProtectionSettings.defaultsFor(pack);
+        Map<FaultId, Section> rows = new EnumMap<>(FaultId.class);
+        for (FaultId id : FaultId.values()) {
+            Section row = s.section(id.id());
+            rows.put(id, row);
+            for (String key : ProtectionRules.keys(id)) {
+                if (!row.has(key)) {
+                    continue;
+                }
+                try {
+                    settings = switch (key) {
+                        case "enabled" -> ProtectionRules.setEnabled(settings, id, row.optionalBoolean(key, true));
+                        case "recovery" -> ProtectionRules.setRecovery(settings, id, row.requiredChoice(key,
+                                Recovery::fromId, List.of("auto", "retry", "manual", "persistent"), id.recovery()));
+                        default -> ProtectionRules.set(settings, id, key, row.optionalDecimal(key, 0, -1e9, 1e9));
+                    };
+                } catch (IllegalArgumentException e) {
+                    row.problem(key, e.getMessage());
+                }
+            }
+            row.finish();
+        }
         s.finish();
-
-        if (overvoltage.recover_mV() >= overvoltage.trip_mV()) {
-            over.problem("recover_mV", "must be below trip_mV (" + overvoltage.trip_mV()
-                    + " mV), or the over-voltage fault could never clear");
+        for (ProtectionRules.Problem problem : ProtectionRules.check(settings, pack)) {
+            rows.get(problem.fault()).problem(problem.key(), problem.message());
         }
-        if (undervoltage.recover_mV() <= undervoltage.trip_mV()) {
-            under.problem("recover_mV", "must be above trip_mV (" + undervoltage.trip_mV()
-                    + " mV), or the under-voltage fault could never clear");
-        }
-        if (undervoltage.recover_mV() >= overvoltage.recover_mV()) {
-            under.problem("recover_mV", "must be below cell_overvoltage.recover_mV ("
-                    + overvoltage.recover_mV() + " mV), or a cell could be too high and too low at once");
-        }
-        return new ProtectionSettings(overvoltage, undervoltage);
+        return settings;
     }
 
-    private static VoltageLimit voltageLimit(Section s, VoltageLimit defaults, ProtectionSettings.SafeWindow window) {
-        int trip = s.optionalInt("trip_mV", defaults.trip_mV(), window.min_mV(), window.max_mV());
-        int recover = s.optionalInt("recover_mV", defaults.recover_mV(), window.min_mV(), window.max_mV());
-        int delay = s.optionalInt("delay_ms", defaults.delay_ms(), 0, 60_000);
+    private static List<OutputSettings> outputs(Section root, HardwareSettings hardware) {
+        List<Section> items = root.sectionList("outputs");
+        if (items.size() > MAX_OUTPUTS) {
+            root.problem("outputs", items.size() + " outputs configured; at most " + MAX_OUTPUTS + " are supported");
+        }
+        List<OutputSettings> outputs = new ArrayList<>();
+        Map<String, Integer> nameLine = new HashMap<>();
+        Map<Integer, Integer> lineLine = new HashMap<>();
+        Map<OutputSettings.Function, Integer> functionLine = new HashMap<>();
+        Set<Integer> taken = HardwareBinder.linesInUse(hardware);
+        List<String> functions = new ArrayList<>();
+        for (OutputSettings.Function f : OutputSettings.Function.values()) {
+            functions.add(f.id());
+        }
+        for (Section item : items) {
+            String name = item.requiredText("name");
+            int line = item.requiredInt("gpio", 0, HardwareBinder.MAX_GPIO_LINE);
+            OutputSettings.Function function = item.requiredChoice("function", OutputSettings.Function::fromId,
+                    functions, OutputSettings.Function.ALARM);
+            boolean activeHigh = activeLevel(item, "active");
+            item.finish();
+            int at = item.positionOf("name").line();
+            if (!name.isEmpty() && !SENSOR_NAME.matcher(name).matches()) {
+                item.problem("name", "'" + name + "' is not a valid name: use 1-32 lower-case letters, digits"
+                        + " and _, starting with a letter");
+            } else if (nameLine.putIfAbsent(name, at) != null) {
+                item.problem("name", "'" + name + "' is already the name of the output at line " + nameLine.get(name));
+            }
+            if (taken.contains(line)) {
+                item.problem("gpio", "line " + line + " is already used in the hardware section");
+            } else if (lineLine.putIfAbsent(line, at) != null) {
+                item.problem("gpio", "line " + line + " is already driven by the output at line " + lineLine.get(line));
+            }
+            if (function == OutputSettings.Function.PRECHARGE && functionLine.putIfAbsent(function, at) != null) {
+                item.problem("function", "the output at line " + functionLine.get(function)
+                        + " is already the pre-charge output");
+            }
+            outputs.add(new OutputSettings(name, line, function, activeHigh));
+        }
+        return outputs;
+    }
+
+    /** {@code high} (the default) or {@code low}. */
+    static boolean activeLevel(Section s, String key) {
+        String level = s.optionalText(key, "high");
+        if (!level.equals("high") && !level.equals("low")) {
+            s.problem(key, "expected high or low, got '" + level + "'");
+        }
+        return !level.equals("low");
+    }
+
+    private static SwitchingSettings switching(Section s, List<OutputSettings> outputs, HardwareSettings hardware) {
+        SwitchingSettings switching = new SwitchingSettings(
+                s.optionalInt("precharge_timeout_ms", 3000, 100, 60_000),
+                s.optionalInt("precharge_margin_mV", 2000, 100, 20_000));
         s.finish();
-        return new VoltageLimit(trip, recover, delay);
+        boolean precharge = outputs.stream().anyMatch(o -> o.function() == OutputSettings.Function.PRECHARGE);
+        if (precharge && hardware.ads1115().load().isEmpty()) {
+            s.problem("precharge_timeout_ms", "a precharge output is configured, but the load voltage is not"
+                    + " measured: add hardware.ads1115.load, or the pre-charge could never tell when it is done");
+        }
+        return switching;
+    }
+
+    private static LowPowerSettings lowPower(Section s, ControlSettings control) {
+        boolean enabled = s.optionalBoolean("enabled", false);
+        int idle = s.optionalInt("idle_s", 600, 10, 86_400);
+        double idleCurrent = s.optionalDecimal("idle_current_A", 0.5, 0, 100);
+        int period = s.optionalInt("period_ms", 1000, 10, 5000);
+        LowPowerSettings.MosPolicy mos = s.has("mos")
+                ? s.requiredChoice("mos", LowPowerSettings.MosPolicy::fromId, List.of("keep", "off"),
+                        LowPowerSettings.MosPolicy.KEEP)
+                : LowPowerSettings.MosPolicy.KEEP;
+        s.finish();
+        if (enabled && period < control.period_ms()) {
+            s.problem("period_ms", "must be at least control.period_ms (" + control.period_ms()
+                    + " ms): the low-power mode ticks more slowly, not faster");
+        }
+        return new LowPowerSettings(enabled, idle * 1000, (int) Math.round(idleCurrent * 1000), period, mos);
     }
 
     private static List<TemperatureSensorSettings> temperatureSensors(Section root, HardwareSettings hardware) {
@@ -224,6 +321,10 @@ public final class ConfigLoader {
             }
             sensors.add(new TemperatureSensorSettings(name, location,
                     input != null ? input : new TemperatureSensorSettings.Ina228Die()));
+        }
+        if (sensors.stream().noneMatch(sensor -> sensor.location() == SensorLocation.CELL)) {
+            root.problem("temperature_sensors", "no sensor with location: cell; the charge and discharge"
+                    + " temperature limits need at least one, or the pack could be charged while frozen");
         }
         return sensors;
     }
@@ -278,13 +379,23 @@ public final class ConfigLoader {
     private static DaemonSettings daemon(Section s, Path directory) {
         String socketText = s.optionalText("socket", DEFAULT_SOCKET);
         int statusInterval = s.optionalInt("status_log_interval_s", 600, 0, 86_400);
+        String stateText = s.optionalText("state_directory", DEFAULT_STATE_DIRECTORY);
         s.finish();
+        Path state = Path.of(DEFAULT_STATE_DIRECTORY);
+        try {
+            state = directory.resolve(stateText).normalize();
+        } catch (InvalidPathException e) {
+            s.problem("state_directory", "not a usable path: " + e.getReason());
+        }
+        if (stateText.isBlank()) {
+            s.problem("state_directory", "no path given");
+        }
         Path socket;
         try {
             socket = directory.resolve(socketText).normalize();
         } catch (InvalidPathException e) {
             s.problem("socket", "not a usable path: " + e.getReason());
-            return new DaemonSettings(Path.of(DEFAULT_SOCKET), statusInterval);
+            return new DaemonSettings(Path.of(DEFAULT_SOCKET), statusInterval, state);
         }
         int length = socket.toString().getBytes(StandardCharsets.UTF_8).length;
         if (socketText.isBlank()) {
@@ -293,7 +404,7 @@ public final class ConfigLoader {
             s.problem("socket", socket + " is " + length + " bytes long; a Unix socket path may have at most "
                     + MAX_SOCKET_PATH_BYTES + ": choose a shorter path");
         }
-        return new DaemonSettings(socket, statusInterval);
+        return new DaemonSettings(socket, statusInterval, state);
     }
 
     private static SimulationSettings simulation(Section s, PackSettings pack) {
@@ -322,9 +433,17 @@ public final class ConfigLoader {
                 sensors.optionalDecimal("current_noise_mA", 20, 0, 10_000),
                 sensors.optionalInt("current_offset_mA", 0, -10_000, 10_000));
         sensors.finish();
+
+        Section load = s.section("load");
+        // 4700 µF behind 47 Ω: τ ≈ 0.22 s, a 53 V pack pre-charges to within 2 V in about 0.75 s
+        SimulationSettings.Load loadSettings = new SimulationSettings.Load(
+                load.optionalDecimal("capacitance_uF", 4700, 1, 1_000_000),
+                load.optionalDecimal("precharge_resistor_Ohm", 47, 0.1, 100_000),
+                load.optionalDecimal("bleed_resistor_Ohm", 10_000, 1, 10_000_000));
+        load.finish();
         s.finish();
         return new SimulationSettings(seed, timeScale, initialSoc, (int) Math.round(ambient_C * 10), cellSettings,
-                mosResistance, sensorSettings);
+                mosResistance, sensorSettings, loadSettings);
     }
 
     /** {@code time_scale}: a number of simulated seconds per real second, or {@code max}. */

@@ -1,9 +1,13 @@
 package org.pibms.config;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pibms.core.Chemistry;
@@ -47,21 +51,52 @@ final class HardwareBinder {
         HardwareSettings.Ina228 ina = ina228(inaSection);
         HardwareSettings.Ads1115 ads = ads1115(s.section("ads1115"), pack);
         Section gpioSection = s.section("gpio");
-        HardwareSettings.Gpio gpio = new HardwareSettings.Gpio(
-                gpioSection.optionalInt("charge_mos", 17, 0, MAX_GPIO_LINE),
-                gpioSection.optionalInt("discharge_mos", 27, 0, MAX_GPIO_LINE));
+        int chargeMos = gpioSection.optionalInt("charge_mos", 17, 0, MAX_GPIO_LINE);
+        int dischargeMos = gpioSection.optionalInt("discharge_mos", 27, 0, MAX_GPIO_LINE);
+        Optional<HardwareSettings.Input> acc = input(gpioSection, "acc");
+        Optional<HardwareSettings.Input> shortCircuit = input(gpioSection, "short_circuit");
+        HardwareSettings.Gpio gpio = new HardwareSettings.Gpio(chargeMos, dischargeMos, acc, shortCircuit);
         gpioSection.finish();
         s.finish();
 
-        if (gpio.chargeMos() == gpio.dischargeMos()) {
-            gpioSection.problem("discharge_mos", "line " + gpio.dischargeMos() + " is already the charge MOS line");
-        }
-        ina.alertGpio().ifPresent(line -> {
-            if (line == gpio.chargeMos() || line == gpio.dischargeMos()) {
-                inaSection.problem("alert_gpio", "line " + line + " already drives a MOSFET");
-            }
-        });
+        Map<Integer, String> lines = new HashMap<>();
+        claim(lines, gpioSection, "charge_mos", chargeMos, "the charge MOS");
+        claim(lines, gpioSection, "discharge_mos", dischargeMos, "the discharge MOS");
+        acc.ifPresent(in -> claim(lines, gpioSection, "acc", in.line(), "the ACC input"));
+        shortCircuit.ifPresent(in -> claim(lines, gpioSection, "short_circuit", in.line(), "the short-circuit latch"));
+        ina.alertGpio().ifPresent(line -> claim(lines, inaSection, "alert_gpio", line, "the INA228 ALERT"));
         return new HardwareSettings(spi, i2cBus, ltc, ina, ads, gpio);
+    }
+
+    /** An optional input line, {@code NAME: line} with {@code NAME_active: high|low}. */
+    private static Optional<HardwareSettings.Input> input(Section s, String name) {
+        if (!s.has(name)) {
+            if (s.has(name + "_active")) {
+                s.problem(name + "_active", "set " + name + " (the line) too, or remove this");
+            }
+            return Optional.empty();
+        }
+        int line = s.requiredInt(name, 0, MAX_GPIO_LINE);
+        return Optional.of(new HardwareSettings.Input(line, ConfigLoader.activeLevel(s, name + "_active")));
+    }
+
+    private static void claim(Map<Integer, String> lines, Section s, String key, int line, String what) {
+        String earlier = lines.putIfAbsent(line, what);
+        if (earlier != null) {
+            s.problem(key, "line " + line + " is already used by " + earlier);
+        }
+    }
+
+    /** Every GPIO line the hardware section uses. */
+    static Set<Integer> linesInUse(HardwareSettings hardware) {
+        Set<Integer> lines = new HashSet<>();
+        HardwareSettings.Gpio gpio = hardware.gpio();
+        lines.add(gpio.chargeMos());
+        lines.add(gpio.dischargeMos());
+        gpio.acc().ifPresent(in -> lines.add(in.line()));
+        gpio.shortCircuit().ifPresent(in -> lines.add(in.line()));
+        hardware.ina228().alertGpio().ifPresent(lines::add);
+        return lines;
     }
 
     private static HardwareSettings.Spi spi(Section s) {

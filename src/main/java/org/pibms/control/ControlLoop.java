@@ -5,8 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a {@link Task} on one thread at a fixed rate on absolute deadlines: tick k starts at
- * {@code start + k × period}, so the period never drifts with the time a tick takes. A tick that
+ * Runs a {@link Task} on one thread on absolute deadlines: each deadline is the previous one plus
+ * the period, so the period never drifts with the time a tick takes. A tick that
  * overruns makes the loop skip the deadlines it missed rather than run late ticks back to back.
  *
  * <p>The loop never dies from a tick: an exception is logged, the task is told to make its
@@ -18,6 +18,11 @@ public final class ControlLoop {
     public interface Task {
 
         void tick(long now_ns, long wallClock_ms);
+
+        /** The time from this tick's deadline to the next; the configured period unless the task slows down. */
+        default long period_ns(long normal_ns) {
+            return normal_ns;
+        }
 
         /** A tick threw; put the outputs into their safe state. */
         void failSafe(RuntimeException cause);
@@ -91,11 +96,10 @@ public final class ControlLoop {
 
     /** Runs the loop on the calling thread until {@link #requestStop()}. */
     public void run() {
-        long start_ns = clock.nanoTime();
-        long k = 0;
+        long deadline_ns = clock.nanoTime();
         while (running) {
             try {
-                clock.sleepUntil(start_ns + k * period_ns);
+                clock.sleepUntil(deadline_ns);
             } catch (InterruptedException e) {
                 if (!running) {
                     break;
@@ -105,13 +109,14 @@ public final class ControlLoop {
             long now_ns = clock.nanoTime();
             runTick(now_ns);
             ticks++;
-            k++;
+            long period = task.period_ns(period_ns);
+            deadline_ns += period;
             long after_ns = clock.nanoTime();
-            if (start_ns + k * period_ns <= after_ns) {
-                long next = (after_ns - start_ns) / period_ns + 1;
-                overruns += next - k;
-                reportOverrun(after_ns, next - k);
-                k = next;
+            if (deadline_ns <= after_ns) {
+                long skipped = (after_ns - deadline_ns) / period + 1;
+                overruns += skipped;
+                reportOverrun(after_ns, skipped);
+                deadline_ns += skipped * period;
             }
         }
         Thread.interrupted();

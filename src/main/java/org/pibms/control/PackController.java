@@ -1,102 +1,190 @@
 package org.pibms.control;
 
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.pibms.core.AnalogFrontEnd;
 import org.pibms.core.Command;
 import org.pibms.core.CommandResult;
+import org.pibms.core.ControlCommand;
 import org.pibms.core.CurrentSensor;
 import org.pibms.core.FaultId;
+import org.pibms.core.LatchStore;
 import org.pibms.core.Measurement;
 import org.pibms.core.OcvCurve;
+import org.pibms.core.PackInputs;
 import org.pibms.core.PackState;
+import org.pibms.core.Recovery;
+import org.pibms.core.Severity;
 import org.pibms.core.SimulationCommand;
 import org.pibms.core.SimulationControl;
 import org.pibms.core.Switches;
+import org.pibms.core.Unit;
 import org.pibms.core.VoltageSensor;
+import org.pibms.core.settings.LowPowerSettings;
+import org.pibms.core.settings.OutputSettings;
+import org.pibms.core.settings.ProtectionRules;
+import org.pibms.core.settings.ProtectionSettings;
+import org.pibms.core.settings.SensorLocation;
 import org.pibms.core.settings.Settings;
+import org.pibms.core.settings.TemperatureSensorSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The BMS itself: one {@link #tick} measures the pack, protects it, counts its charge, drives
- * the MOSFETs and publishes what it saw. It owns all mutable BMS state and runs only on the
- * control loop's thread. In steady state a tick allocates nothing.
+ * The BMS itself: one {@link #tick} measures the pack, evaluates the protection table, counts
+ * its charge, switches the MOSFETs and outputs and publishes what it saw. It owns all mutable
+ * BMS state and runs only on the control loop's thread. In steady state a tick allocates nothing.
  */
 public final class PackController implements ControlLoop.Task {
 
     private static final Logger log = LoggerFactory.getLogger(PackController.class);
     private static final long CHARGE_BLOCKING = FaultId.chargeBlockingMask();
     private static final long DISCHARGE_BLOCKING = FaultId.dischargeBlockingMask();
+    private static final long PROTECTING = FaultId.severityMask(Severity.PROTECTION);
+    private static final long ALARMING = FaultId.severityMask(Severity.ALARM) | PROTECTING;
+    private static final long BUZZER_HALF_PERIOD_ns = 500_000_000L;
+    private static final long LATCH_RETRY_ns = 60_000_000_000L;
 
     /** The hardware and, when simulated, the simulator, as the controller sees them. */
     public record Ports(AnalogFrontEnd afe, CurrentSensor currentSensor, VoltageSensor voltageSensor,
-            Switches switches, SimulationControl simulation) {
+            Switches switches, PackInputs inputs, SimulationControl simulation) {
     }
 
+    private final Settings settings;
     private final Ports ports;
     private final CommandQueue commands;
     private final SnapshotBuffer snapshots;
+    private final LatchStore latchStore;
     private final Measurement measurement;
     private final Protection protection;
     private final SocEstimator soc;
+    private final SwitchStateMachine switching;
+    private final OutputSettings.Function[] outputFunction;
 
     private long sequence;
     private PackState state = PackState.STARTING;
     private boolean everMeasured;
     private long faults;
+    private long savedLatches;
+    private long lastLatchAttempt_ns = Long.MIN_VALUE / 2;
+    private boolean openWireCheckDue = true;
     private boolean chargeMos;
     private boolean dischargeMos;
+    private boolean precharge;
+    private int outputMask;
     private boolean switchesWritten = true;
+    private boolean manualChargeOff;
+    private boolean manualDischargeOff;
+    private boolean lowPower;
+    private long idleSince_ns = Long.MIN_VALUE;
+    private boolean commandThisTick;
 
-    public PackController(Settings settings, Ports ports, CommandQueue commands, SnapshotBuffer snapshots) {
+    // replies that can only be given once this tick has switched
+    private CompletableFuture<CommandResult> mosReply;
+    private ControlCommand.SetMos mosCommand;
+    private CompletableFuture<CommandResult> resetReply;
+
+    /**
+     * @param latchedAtStart the faults the latch store held when the daemon started
+     * @param latchStore     where faults that outlive a restart are kept
+     */
+    public PackController(Settings settings, Ports ports, CommandQueue commands, SnapshotBuffer snapshots,
+            Set<FaultId> latchedAtStart, LatchStore latchStore) {
+        this.settings = settings;
         this.ports = ports;
         this.commands = commands;
         this.snapshots = snapshots;
-        this.measurement = new Measurement(settings.pack().cellCount(), settings.temperatureSensors().size());
-        this.protection = new Protection(settings.protection());
+        this.latchStore = latchStore;
+        List<TemperatureSensorSettings> sensors = settings.temperatureSensors();
+        this.measurement = new Measurement(settings.pack().cellCount(), sensors.size());
+        SensorLocation[] locations = new SensorLocation[sensors.size()];
+        boolean[] onAfe = new boolean[sensors.size()];
+        for (int i = 0; i < locations.length; i++) {
+            locations[i] = sensors.get(i).location();
+            onAfe[i] = !(sensors.get(i).input() instanceof TemperatureSensorSettings.Ina228Die);
+        }
+        this.protection = new Protection(settings.protection(), settings.temperatureSensorNames(), locations, onAfe,
+                settings.hardware().gpio().shortCircuit().isPresent());
         this.soc = new SocEstimator(OcvCurve.defaultFor(settings.pack().chemistry()), settings.pack().capacity_mAh());
+        this.switching = new SwitchStateMachine(settings.hasPrecharge(), settings.switching().prechargeTimeout_ms(),
+                settings.switching().prechargeMargin_mV());
+        this.outputFunction = settings.outputs().stream().map(OutputSettings::function)
+                .toArray(OutputSettings.Function[]::new);
+        long latched = 0;
+        for (FaultId id : latchedAtStart) {
+            latched |= id.bit();
+        }
+        protection.restoreLatched(latched);
+        this.savedLatches = latched;
+        this.faults = protection.active();
     }
 
     @Override
     public void tick(long now_ns, long wallClock_ms) {
         executeCommands();
         measure(now_ns);
+        long before = faults;
         faults = protection.evaluate(measurement);
+        if (resetReply != null) {
+            String answer = protection.reset(now_ns);
+            faults = protection.active();
+            resetReply.complete(answer.isEmpty() ? CommandResult.accepted("no fault waits for a reset")
+                    : protection.resetLeftFaults() ? CommandResult.rejected(answer) : CommandResult.accepted(answer));
+            resetReply = null;
+        }
         soc.update(measurement);
-        decideSwitches();
+        protection.setSoc((int) Math.round(soc.soc_pct() * 10), soc.initialised());
+        updateLowPower(now_ns, faults != before);
+        decideSwitches(now_ns);
         applySwitches();
+        answerMosCommand();
+        saveLatches(now_ns);
         publish(wallClock_ms);
+    }
+
+    /** The low-power mode ticks more slowly. */
+    @Override
+    public long period_ns(long normal_ns) {
+        return lowPower ? settings.lowPower().period_ms() * 1_000_000L : normal_ns;
     }
 
     @Override
     public void failSafe(RuntimeException cause) {
-        openBoth("a control tick failed");
+        openAll("a control tick failed");
         applySwitches();
     }
 
     @Override
     public void stop(long now_ns, long wallClock_ms) {
         commands.close();
-        openBoth("the daemon is stopping");
+        openAll("the daemon is stopping");
         applySwitches();
         changeState(PackState.STOPPED);
         publish(wallClock_ms);
     }
 
+    // ---- commands ----
+
     private void executeCommands() {
+        commandThisTick = false;
         CommandQueue.Pending pending;
         while ((pending = commands.poll()) != null) {
-            CommandResult result;
+            commandThisTick = true;
             try {
-                result = execute(pending.command());
+                CommandResult result = execute(pending.command(), pending.reply());
+                if (result != null) {
+                    pending.reply().complete(result);
+                }
             } catch (RuntimeException e) {
                 log.error("command {} failed", pending.command(), e);
-                result = CommandResult.rejected("internal error: " + e);
+                pending.reply().complete(CommandResult.rejected("internal error: " + e));
             }
-            pending.reply().complete(result);
         }
     }
 
-    private CommandResult execute(Command command) {
+    /** @return the answer, or null when it is given later in this tick */
+    private CommandResult execute(Command command, CompletableFuture<CommandResult> reply) {
         if (command instanceof SimulationCommand simulationCommand) {
             if (ports.simulation() == null) {
                 return CommandResult.rejected("the daemon is not running a simulated pack");
@@ -107,80 +195,313 @@ public final class PackController implements ControlLoop.Task {
             }
             return result;
         }
+        if (command instanceof ControlCommand.SetMos setMos) {
+            if (mosReply != null) {
+                mosReply.complete(CommandResult.rejected("superseded by a later mos command in the same tick"));
+            }
+            boolean charge = setMos.path() == ControlCommand.Path.CHARGE;
+            if (charge) {
+                manualChargeOff = !setMos.on();
+            } else {
+                manualDischargeOff = !setMos.on();
+            }
+            log.warn("command: mos {} {}", setMos.path().id(), setMos.on() ? "on" : "off");
+            mosCommand = setMos;
+            mosReply = reply;
+            return null;
+        }
+        if (command instanceof ControlCommand.ResetFaults) {
+            if (resetReply != null) {
+                resetReply.complete(CommandResult.rejected("superseded by a later reset in the same tick"));
+            }
+            log.warn("command: fault reset");
+            if ((faults & FaultId.OPEN_WIRE.bit()) != 0) {
+                openWireCheckDue = true;
+            }
+            resetReply = reply;
+            return null;
+        }
+        if (command instanceof ControlCommand.SetProtection set) {
+            return setProtection(set);
+        }
         return CommandResult.rejected("unknown command " + command);
     }
+
+    private CommandResult setProtection(ControlCommand.SetProtection set) {
+        String key = set.key();
+        int dot = key.indexOf('.');
+        if (dot < 0) {
+            return CommandResult.rejected("'" + key + "' is not a protection key: write it as fault.key, e.g."
+                    + " cell_overvoltage.trip_mV");
+        }
+        String row = key.substring(0, dot);
+        String field = key.substring(dot + 1);
+        FaultId id = FaultId.fromId(row).orElse(null);
+        if (id == null) {
+            return CommandResult.rejected("protection has no fault '" + row + "'");
+        }
+        ProtectionSettings current = protection.settings();
+        ProtectionSettings next;
+        Object before;
+        try {
+            before = ProtectionRules.value(current, id, field);
+            next = switch (field) {
+                case "enabled" -> ProtectionRules.setEnabled(current, id, parseBoolean(set.value()));
+                case "recovery" -> ProtectionRules.setRecovery(current, id, Recovery.fromId(set.value())
+                        .orElseThrow(() -> new IllegalArgumentException("expected manual or persistent, got '"
+                                + set.value() + "'")));
+                default -> ProtectionRules.set(current, id, field, parseNumber(set.value()));
+            };
+        } catch (IllegalArgumentException e) {
+            return CommandResult.rejected("protection." + key + ": " + e.getMessage());
+        }
+        List<ProtectionRules.Problem> problems = ProtectionRules.check(next, settings.protectedPack());
+        if (!problems.isEmpty()) {
+            StringBuilder why = new StringBuilder("refused, the limits are unchanged:");
+            for (ProtectionRules.Problem problem : problems) {
+                why.append("\n  ").append(problem);
+            }
+            return CommandResult.rejected(why.toString());
+        }
+        protection.setSettings(next);
+        Object after = ProtectionRules.value(next, id, field);
+        log.warn("command: protection.{} {} -> {} (until the daemon restarts)", key, before, after);
+        return CommandResult.accepted("protection." + key + " = " + after + " (was " + before + "); this lasts until"
+                + " the daemon restarts: put it in the config file to keep it");
+    }
+
+    private static boolean parseBoolean(String text) {
+        return switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("expected true or false, got '" + text + "'");
+        };
+    }
+
+    private static double parseNumber(String text) {
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a number, got '" + text + "'");
+        }
+    }
+
+    // ---- measuring ----
 
     private void measure(long now_ns) {
         Measurement m = measurement;
         m.invalidate(now_ns);
+        if (openWireCheckDue) {
+            long open = ports.afe().findOpenWires();
+            if (open >= 0) {
+                openWireCheckDue = false;
+                protection.setOpenWires(open);
+            }
+        }
         m.setCellVoltagesValid(ports.afe().readCellVoltages(m));
-        ports.afe().readTemperatures(m);
+        protection.setTemperaturesRead(ports.afe().readTemperatures(m));
+        protection.setPecErrors(ports.afe().pecErrors());
         ports.currentSensor().readCurrent(m);
         ports.voltageSensor().readVoltages(m);
+        ports.inputs().read(m);
         everMeasured |= m.cellVoltagesValid();
     }
 
-    private void decideSwitches() {
-        PackState next = faults != 0 ? PackState.FAULT : everMeasured ? PackState.NORMAL : PackState.STARTING;
-        changeState(next);
-        setChargeMos(everMeasured && (faults & CHARGE_BLOCKING) == 0);
-        setDischargeMos(everMeasured && (faults & DISCHARGE_BLOCKING) == 0);
+    // ---- low power ----
+
+    private void updateLowPower(long now_ns, boolean faultsChanged) {
+        LowPowerSettings lp = settings.lowPower();
+        if (!lp.enabled()) {
+            return;
+        }
+        Measurement m = measurement;
+        String wake = null;
+        if (!m.currentValid()) {
+            wake = "no valid current reading";
+        } else if (Math.abs(m.current_mA()) >= lp.idleCurrent_mA()) {
+            wake = "current";
+        } else if (m.accValid() && m.acc()) {
+            wake = "ACC";
+        } else if (faultsChanged) {
+            wake = "a fault changed";
+        } else if (commandThisTick) {
+            wake = "a command";
+        }
+        if (wake != null || idleSince_ns == Long.MIN_VALUE) {
+            idleSince_ns = now_ns;
+            if (lowPower) {
+                lowPower = false;
+                log.info("low power: on -> off (woken by {})", wake);
+            }
+            return;
+        }
+        if (!lowPower && now_ns - idleSince_ns >= lp.idle_ms() * 1_000_000L) {
+            lowPower = true;
+            log.info("low power: off -> on (idle for {} s; tick every {} ms; MOS {})", lp.idle_ms() / 1000,
+                    lp.period_ms(), lp.mos() == LowPowerSettings.MosPolicy.OFF ? "off" : "as they were");
+        }
+    }
+
+    // ---- switching ----
+
+    private void decideSwitches(long now_ns) {
+        Measurement m = measurement;
+        changeState((faults & PROTECTING) != 0 ? PackState.FAULT : everMeasured ? PackState.NORMAL : PackState.STARTING);
+        boolean asleepOff = lowPower && settings.lowPower().mos() == LowPowerSettings.MosPolicy.OFF;
+        boolean chargeAllowed = everMeasured && (faults & CHARGE_BLOCKING) == 0 && !manualChargeOff && !asleepOff;
+        boolean dischargeAllowed = everMeasured && (faults & DISCHARGE_BLOCKING) == 0 && !manualDischargeOff
+                && !asleepOff;
+        int pack_mV = m.packVoltageValid() ? m.packVoltage_mV() : -1;
+        int load_mV = m.loadVoltageValid() ? m.loadVoltage_mV() : -1;
+        switching.step(now_ns, chargeAllowed, dischargeAllowed, pack_mV, load_mV);
+        protection.setPrechargeTimedOut(switching.prechargeTimedOut());
+        if (switching.prechargeTimedOut()) {
+            log.error("pre-charge: gave up after {} ms (load {} mV, pack {} mV, margin {} mV)",
+                    settings.switching().prechargeTimeout_ms(), load_mV, pack_mV, settings.switching().prechargeMargin_mV());
+        }
+        if (switching.precharge() != precharge) {
+            precharge = switching.precharge();
+            log.info("pre-charge: {} -> {}", onOff(!precharge), onOff(precharge));
+        }
+        if (switching.chargeMos() != chargeMos) {
+            chargeMos = switching.chargeMos();
+            log.warn("charge MOS: {} -> {} ({})", onOff(!chargeMos), onOff(chargeMos),
+                    chargeMos ? "charging allowed" : why(CHARGE_BLOCKING, manualChargeOff));
+        }
+        if (switching.dischargeMos() != dischargeMos) {
+            dischargeMos = switching.dischargeMos();
+            log.warn("discharge MOS: {} -> {} ({})", onOff(!dischargeMos), onOff(dischargeMos),
+                    dischargeMos ? "discharging allowed" : why(DISCHARGE_BLOCKING, manualDischargeOff));
+        }
+        outputMask = outputs(now_ns);
+    }
+
+    private int outputs(long now_ns) {
+        int mask = 0;
+        boolean alarm = (faults & ALARMING) != 0;
+        for (int i = 0; i < outputFunction.length; i++) {
+            boolean on = switch (outputFunction[i]) {
+                case ALARM -> alarm;
+                case CHARGE_ENABLE -> chargeMos;
+                case DISCHARGE_ENABLE -> dischargeMos;
+                case PRECHARGE -> precharge;
+                case BUZZER -> alarm && (now_ns / BUZZER_HALF_PERIOD_ns) % 2 == 0;
+                case HEATER -> (faults & FaultId.CHARGE_UNDERTEMPERATURE.bit()) != 0;
+            };
+            if (on) {
+                mask |= 1 << i;
+            }
+        }
+        return mask;
     }
 
     private void applySwitches() {
-        boolean written = ports.switches().apply(chargeMos, dischargeMos);
+        boolean written = ports.switches().apply(chargeMos, dischargeMos, outputMask);
         if (written != switchesWritten) {
             switchesWritten = written;
             if (written) {
-                log.warn("MOS outputs written again");
+                log.warn("MOS and outputs written again");
             } else {
-                log.error("MOS outputs could not be written (charge {}, discharge {} wanted)",
+                log.error("MOS and outputs could not be written (charge {}, discharge {} wanted)",
                         onOff(chargeMos), onOff(dischargeMos));
             }
         }
     }
 
+    private void answerMosCommand() {
+        if (mosReply == null) {
+            return;
+        }
+        ControlCommand.SetMos command = mosCommand;
+        boolean charge = command.path() == ControlCommand.Path.CHARGE;
+        String name = command.path().id() + " MOS";
+        boolean on = charge ? chargeMos : dischargeMos;
+        CommandResult result;
+        if (!command.on()) {
+            result = CommandResult.accepted(name + " off; held off until `pibms mos " + command.path().id() + " on`");
+        } else if (on) {
+            result = CommandResult.accepted(name + " on");
+        } else if (!charge && precharge) {
+            result = CommandResult.accepted(name + ": pre-charging the load first (at most "
+                    + settings.switching().prechargeTimeout_ms() + " ms), then on");
+        } else {
+            result = CommandResult.rejected(name + " stays off: " + why(charge ? CHARGE_BLOCKING : DISCHARGE_BLOCKING,
+                    false) + "; it closes by itself once that clears");
+        }
+        mosReply.complete(result);
+        mosReply = null;
+        mosCommand = null;
+    }
+
+    /** Why a path is open: the faults that block it, with where and how much, or the other reasons. */
+    private String why(long blockingMask, boolean manualOff) {
+        long blocking = faults & blockingMask;
+        if (blocking != 0) {
+            StringBuilder text = new StringBuilder();
+            for (FaultId id : FaultId.fromMask(blocking)) {
+                text.append(text.length() == 0 ? "" : "; ").append(id.id());
+                String source = protection.sourceName(id, protection.tripSource(id));
+                if (!source.isEmpty()) {
+                    text.append(", ").append(source);
+                }
+                if (id.quantity().unit() != Unit.FLAG) {
+                    text.append(", ").append(ProtectionSettings.format(id, protection.tripValue(id))).append(", trip ")
+                            .append(ProtectionSettings.format(id, protection.threshold(id)));
+                }
+                if ((protection.lockedOut() & id.bit()) != 0) {
+                    text.append(", locked out");
+                }
+            }
+            return text.toString();
+        }
+        if (manualOff) {
+            return "held off by a mos command";
+        }
+        if (lowPower && settings.lowPower().mos() == LowPowerSettings.MosPolicy.OFF) {
+            return "low power";
+        }
+        if (!everMeasured) {
+            return "no valid cell voltages yet";
+        }
+        return "stopping";
+    }
+
+    private void openAll(String reason) {
+        if (chargeMos || dischargeMos || precharge) {
+            log.warn("opening both MOS: {}", reason);
+        }
+        switching.openAll();
+        chargeMos = false;
+        dischargeMos = false;
+        precharge = false;
+        outputMask = 0;
+    }
+
+    /** A failed write is tried again a minute later; the fault stays active in this run regardless. */
+    private void saveLatches(long now_ns) {
+        long persistent = protection.persistent();
+        if (persistent == savedLatches || now_ns - lastLatchAttempt_ns < LATCH_RETRY_ns) {
+            return;
+        }
+        lastLatchAttempt_ns = now_ns;
+        if (latchStore.save(FaultId.fromMask(persistent))) {
+            savedLatches = persistent;
+            lastLatchAttempt_ns = Long.MIN_VALUE / 2;
+        }
+    }
+
     private void publish(long wallClock_ms) {
         snapshots.publish(++sequence, wallClock_ms, state, measurement, soc.soc_pct(), soc.initialised(),
-                chargeMos, dischargeMos, 0L, faults);
+                chargeMos, dischargeMos, precharge, outputMask, manualChargeOff, manualDischargeOff, lowPower, 0L,
+                protection);
     }
 
     private void changeState(PackState next) {
         if (next != state) {
-            log.info("state: {} -> {} (faults: {})", state.id(), next.id(), faultNames());
+            log.info("state: {} -> {} ({})", state.id(), next.id(),
+                    faults == 0 ? "no faults" : FaultId.describe(faults));
             state = next;
         }
-    }
-
-    private void setChargeMos(boolean on) {
-        if (on != chargeMos) {
-            chargeMos = on;
-            log.info("charge MOS {} ({})", onOff(on), on ? "no fault forbids charging" : reason(CHARGE_BLOCKING));
-        }
-    }
-
-    private void setDischargeMos(boolean on) {
-        if (on != dischargeMos) {
-            dischargeMos = on;
-            log.info("discharge MOS {} ({})", onOff(on), on ? "no fault forbids discharging" : reason(DISCHARGE_BLOCKING));
-        }
-    }
-
-    private void openBoth(String reason) {
-        if (chargeMos || dischargeMos) {
-            log.warn("opening both MOS: {}", reason);
-        }
-        chargeMos = false;
-        dischargeMos = false;
-    }
-
-    private String reason(long blockingMask) {
-        long blocking = faults & blockingMask;
-        return blocking != 0 ? FaultId.describe(blocking) : "no valid cell voltages yet";
-    }
-
-    private String faultNames() {
-        return faults == 0 ? "none" : FaultId.describe(faults);
     }
 
     private static String onOff(boolean on) {

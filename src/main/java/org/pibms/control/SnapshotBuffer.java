@@ -1,7 +1,9 @@
 package org.pibms.control;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.StampedLock;
+import org.pibms.core.ActiveFault;
 import org.pibms.core.FaultId;
 import org.pibms.core.Measurement;
 import org.pibms.core.PackSnapshot;
@@ -24,6 +26,7 @@ public final class SnapshotBuffer implements SnapshotSource {
     private final boolean simulated;
     private final int capacity_mAh;
     private final List<String> temperatureNames;
+    private final List<String> outputNames;
 
     // Written only by the control thread, inside a write stamp.
     private long sequence;
@@ -45,15 +48,29 @@ public final class SnapshotBuffer implements SnapshotSource {
     private final boolean[] temperatureValid;
     private boolean chargeMos;
     private boolean dischargeMos;
+    private boolean precharging;
+    private int outputMask;
+    private boolean chargeManualOff;
+    private boolean dischargeManualOff;
+    private boolean acc;
+    private boolean accValid;
+    private boolean lowPower;
     private long balancingMask;
     private long faultMask;
+    private long lockedOutMask;
+    private long restoredMask;
+    private final int[] faultSource = new int[FaultId.count()];
+    private final int[] faultValue = new int[FaultId.count()];
+    private final int[] faultThreshold = new int[FaultId.count()];
 
     private volatile PackSnapshot latest;
 
-    public SnapshotBuffer(int cellCount, List<String> temperatureNames, int capacity_mAh, boolean simulated) {
+    public SnapshotBuffer(int cellCount, List<String> temperatureNames, List<String> outputNames, int capacity_mAh,
+            boolean simulated) {
         this.simulated = simulated;
         this.capacity_mAh = capacity_mAh;
         this.temperatureNames = List.copyOf(temperatureNames);
+        this.outputNames = List.copyOf(outputNames);
         this.cellVoltage_mV = new int[cellCount];
         this.temperature_dC = new int[temperatureNames.size()];
         this.temperatureValid = new boolean[temperatureNames.size()];
@@ -61,7 +78,8 @@ public final class SnapshotBuffer implements SnapshotSource {
 
     /** Publishes one tick. Control thread only; allocates nothing. */
     void publish(long sequence, long time_ms, PackState state, Measurement m, double soc_pct, boolean socValid,
-            boolean chargeMos, boolean dischargeMos, long balancingMask, long faultMask) {
+            boolean chargeMos, boolean dischargeMos, boolean precharging, int outputMask, boolean chargeManualOff,
+            boolean dischargeManualOff, boolean lowPower, long balancingMask, Protection protection) {
         long stamp = lock.writeLock();
         try {
             this.sequence = sequence;
@@ -87,8 +105,23 @@ public final class SnapshotBuffer implements SnapshotSource {
             }
             this.chargeMos = chargeMos;
             this.dischargeMos = dischargeMos;
+            this.precharging = precharging;
+            this.outputMask = outputMask;
+            this.chargeManualOff = chargeManualOff;
+            this.dischargeManualOff = dischargeManualOff;
+            this.acc = m.acc();
+            this.accValid = m.accValid();
+            this.lowPower = lowPower;
             this.balancingMask = balancingMask;
-            this.faultMask = faultMask;
+            this.faultMask = protection.active();
+            this.lockedOutMask = protection.lockedOut();
+            this.restoredMask = protection.restored();
+            for (int i = 0; i < faultSource.length; i++) {
+                FaultId id = FaultId.byOrdinal(i);
+                faultSource[i] = protection.tripSource(id);
+                faultValue[i] = protection.tripValue(id);
+                faultThreshold[i] = protection.threshold(id);
+            }
         } finally {
             lock.unlockWrite(stamp);
         }
@@ -129,8 +162,33 @@ public final class SnapshotBuffer implements SnapshotSource {
                 .capacity_mAh(capacity_mAh)
                 .temperatures(temperatureNames, temperature_dC, temperatureValid)
                 .mos(chargeMos, dischargeMos)
+                .precharging(precharging)
+                .manualOff(chargeManualOff, dischargeManualOff)
+                .outputs(outputNames, outputStates())
+                .acc(acc, accValid)
+                .lowPower(lowPower)
                 .balancingMask(balancingMask)
-                .faults(FaultId.fromMask(faultMask))
+                .faults(faults())
                 .build();
+    }
+
+    private boolean[] outputStates() {
+        boolean[] on = new boolean[outputNames.size()];
+        for (int i = 0; i < on.length; i++) {
+            on[i] = (outputMask & (1 << i)) != 0;
+        }
+        return on;
+    }
+
+    private List<ActiveFault> faults() {
+        List<ActiveFault> faults = new ArrayList<>();
+        for (FaultId id : FaultId.fromMask(faultMask)) {
+            int i = id.ordinal();
+            faults.add(new ActiveFault(id, (lockedOutMask & id.bit()) != 0 ? ActiveFault.State.LOCKED_OUT
+                    : ActiveFault.State.ACTIVE, (restoredMask & id.bit()) != 0 ? ActiveFault.LATCHED_BEFORE_RESTART
+                            : ActiveFault.sourceName(id.quantity().source(), faultSource[i], temperatureNames),
+                    faultValue[i], faultThreshold[i]));
+        }
+        return faults;
     }
 }

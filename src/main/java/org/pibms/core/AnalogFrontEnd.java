@@ -29,4 +29,7 @@ public interface AnalogFrontEnd {
      *         above cell k), or -1 if the test could not be run
      */
     long findOpenWires();
+
+    /** PEC errors seen since start, including those a retry recovered from: a rising rate is a cable going bad. */
+    long pecErrors();
 }

@@ -5,5 +5,5 @@ package org.pibms.core;
  * drains its command queue at the start of every tick, so every change to BMS state is made by
  * the loop's own thread.
  */
-public sealed interface Command permits SimulationCommand {
+public sealed interface Command permits ControlCommand, SimulationCommand {
 }

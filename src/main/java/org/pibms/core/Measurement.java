@@ -35,6 +35,12 @@ public final class Measurement {
     private int shuntBusVoltage_mV;
     private boolean shuntBusVoltageValid;
 
+    private boolean acc;
+    private boolean accValid;
+    private boolean shortCircuitLatch;
+    private boolean shortCircuitLatchValid;
+    private boolean currentAlert;
+
     private long time_ns;
 
     public Measurement(int cellCount, int temperatureSensorCount) {
@@ -55,6 +61,9 @@ public final class Measurement {
         packVoltageValid = false;
         loadVoltageValid = false;
         shuntBusVoltageValid = false;
+        accValid = false;
+        shortCircuitLatchValid = false;
+        currentAlert = false;
         Arrays.fill(temperatureValid, false);
     }
 
@@ -183,5 +192,42 @@ public final class Measurement {
     public void setShuntBusVoltage_mV(int shuntBusVoltage_mV) {
         this.shuntBusVoltage_mV = shuntBusVoltage_mV;
         this.shuntBusVoltageValid = true;
+    }
+
+    /** True while the ACC wake input is active; valid only when ACC is wired and was read. */
+    public boolean acc() {
+        return acc;
+    }
+
+    public boolean accValid() {
+        return accValid;
+    }
+
+    public void setAcc(boolean active) {
+        this.acc = active;
+        this.accValid = true;
+    }
+
+    /** True while the hardware short-circuit latch holds the pack off. */
+    public boolean shortCircuitLatch() {
+        return shortCircuitLatch;
+    }
+
+    public boolean shortCircuitLatchValid() {
+        return shortCircuitLatchValid;
+    }
+
+    public void setShortCircuitLatch(boolean latched) {
+        this.shortCircuitLatch = latched;
+        this.shortCircuitLatchValid = true;
+    }
+
+    /** True when the current sensor signals a current beyond its configured maximum (its ALERT). */
+    public boolean currentAlert() {
+        return currentAlert;
+    }
+
+    public void setCurrentAlert(boolean alert) {
+        this.currentAlert = alert;
     }
 }

@@ -1,5 +1,6 @@
 package org.pibms.core;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -32,8 +33,16 @@ public final class PackSnapshot {
     private final boolean[] temperatureValid;
     private final boolean chargeMos;
     private final boolean dischargeMos;
+    private final boolean precharging;
+    private final boolean chargeManualOff;
+    private final boolean dischargeManualOff;
+    private final List<String> outputNames;
+    private final boolean[] outputOn;
+    private final boolean acc;
+    private final boolean accValid;
+    private final boolean lowPower;
     private final long balancingMask;
-    private final Set<FaultId> faults;
+    private final List<ActiveFault> faults;
 
     private PackSnapshot(Builder b) {
         this.sequence = b.sequence;
@@ -61,8 +70,19 @@ public final class PackSnapshot {
         }
         this.chargeMos = b.chargeMos;
         this.dischargeMos = b.dischargeMos;
+        this.precharging = b.precharging;
+        this.chargeManualOff = b.chargeManualOff;
+        this.dischargeManualOff = b.dischargeManualOff;
+        this.outputNames = List.copyOf(b.outputNames);
+        this.outputOn = b.outputOn.clone();
+        if (outputOn.length != outputNames.size()) {
+            throw new IllegalArgumentException("one state per output name");
+        }
+        this.acc = b.acc;
+        this.accValid = b.accValid;
+        this.lowPower = b.lowPower;
         this.balancingMask = b.balancingMask;
-        this.faults = Set.copyOf(b.faults);
+        this.faults = List.copyOf(b.faults);
     }
 
     public static Builder builder() {
@@ -197,13 +217,62 @@ public final class PackSnapshot {
         return dischargeMos;
     }
 
+    /** True while the load is being pre-charged before the discharge MOS closes. */
+    public boolean precharging() {
+        return precharging;
+    }
+
+    /** True while a manual {@code pibms mos charge off} holds the charge MOS open. */
+    public boolean chargeManualOff() {
+        return chargeManualOff;
+    }
+
+    public boolean dischargeManualOff() {
+        return dischargeManualOff;
+    }
+
+    /** The configured digital outputs, in config order. */
+    public List<String> outputNames() {
+        return outputNames;
+    }
+
+    /** Whether output i's function is on (before its active level is applied). */
+    public boolean outputOn(int output) {
+        return outputOn[output];
+    }
+
+    /** True while the ACC input is active; meaningful only when {@link #accValid()}. */
+    public boolean acc() {
+        return acc;
+    }
+
+    /** False when ACC is not wired or could not be read. */
+    public boolean accValid() {
+        return accValid;
+    }
+
+    /** True while the BMS is in its low-power mode. */
+    public boolean lowPower() {
+        return lowPower;
+    }
+
     /** Bit i set = cell i (index 0 = cell 1) is bleeding. */
     public long balancingMask() {
         return balancingMask;
     }
 
-    public Set<FaultId> faults() {
+    /** The active faults, warnings and alarms, in table order. */
+    public List<ActiveFault> faults() {
         return faults;
+    }
+
+    /** The ids of the active faults. */
+    public Set<FaultId> faultIds() {
+        EnumSet<FaultId> ids = EnumSet.noneOf(FaultId.class);
+        for (ActiveFault fault : faults) {
+            ids.add(fault.id());
+        }
+        return ids;
     }
 
     /** Fills every field; the builder starts as an empty 0-cell snapshot. */
@@ -230,8 +299,16 @@ public final class PackSnapshot {
         private boolean[] temperatureValid = new boolean[0];
         private boolean chargeMos;
         private boolean dischargeMos;
+        private boolean precharging;
+        private boolean chargeManualOff;
+        private boolean dischargeManualOff;
+        private List<String> outputNames = List.of();
+        private boolean[] outputOn = new boolean[0];
+        private boolean acc;
+        private boolean accValid;
+        private boolean lowPower;
         private long balancingMask;
-        private Set<FaultId> faults = Set.of();
+        private List<ActiveFault> faults = List.of();
 
         private Builder() {
         }
@@ -315,8 +392,36 @@ public final class PackSnapshot {
             return this;
         }
 
-        public Builder faults(Set<FaultId> faults) {
+        public Builder faults(List<ActiveFault> faults) {
             this.faults = faults;
+            return this;
+        }
+
+        public Builder precharging(boolean precharging) {
+            this.precharging = precharging;
+            return this;
+        }
+
+        public Builder manualOff(boolean charge, boolean discharge) {
+            this.chargeManualOff = charge;
+            this.dischargeManualOff = discharge;
+            return this;
+        }
+
+        public Builder outputs(List<String> names, boolean[] on) {
+            this.outputNames = names;
+            this.outputOn = on;
+            return this;
+        }
+
+        public Builder acc(boolean active, boolean valid) {
+            this.acc = active;
+            this.accValid = valid;
+            return this;
+        }
+
+        public Builder lowPower(boolean lowPower) {
+            this.lowPower = lowPower;
             return this;
         }
 

@@ -33,6 +33,10 @@ public sealed interface SimulationCommand extends Command {
     record SetAmbientTemperature(int temperature_dC) implements SimulationCommand {
     }
 
+    /** Drives the ACC wake input active or inactive. */
+    record SetAcc(boolean active) implements SimulationCommand {
+    }
+
     /** Simulated seconds per real second; {@link Double#POSITIVE_INFINITY} runs as fast as possible. */
     record SetTimeScale(double timeScale) implements SimulationCommand {
     }
@@ -59,7 +63,14 @@ public sealed interface SimulationCommand extends Command {
             /** An NTC is shorted. */
             NTC_SHORT,
             /** The INA228 stops answering. */
-            CURRENT_SENSOR;
+            CURRENT_SENSOR,
+            /**
+             * A short circuit on the load: the hardware comparator latches and cuts both MOS by
+             * itself; off removes the short and releases the latch.
+             */
+            SHORT_CIRCUIT,
+            /** The load side is shorted behind the pre-charge resistor: a pre-charge can never finish. */
+            LOAD_SHORT;
 
             /** The fault's name on the command line: {@code afe-comm}, {@code pec-errors}, … */
             public String id() {

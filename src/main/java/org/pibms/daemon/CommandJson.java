@@ -4,11 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.pibms.core.Command;
+import org.pibms.core.ControlCommand.Path;
+import org.pibms.core.ControlCommand.ResetFaults;
+import org.pibms.core.ControlCommand.SetMos;
+import org.pibms.core.ControlCommand.SetProtection;
 import org.pibms.core.SimulationCommand.ForceCellVoltage;
 import org.pibms.core.SimulationCommand.ForceTemperature;
 import org.pibms.core.SimulationCommand.InjectFault;
 import org.pibms.core.SimulationCommand.ReleaseCellVoltage;
 import org.pibms.core.SimulationCommand.ReleaseTemperature;
+import org.pibms.core.SimulationCommand.SetAcc;
 import org.pibms.core.SimulationCommand.SetAmbientTemperature;
 import org.pibms.core.SimulationCommand.SetExternalCurrent;
 import org.pibms.core.SimulationCommand.SetTimeScale;
@@ -23,7 +28,13 @@ public final class CommandJson {
 
     public static ObjectNode write(Command command) {
         ObjectNode json = NODES.objectNode();
-        if (command instanceof SetExternalCurrent c) {
+        if (command instanceof SetMos c) {
+            json.put("type", "mos").put("path", c.path().id()).put("on", c.on());
+        } else if (command instanceof ResetFaults) {
+            json.put("type", "fault_reset");
+        } else if (command instanceof SetProtection c) {
+            json.put("type", "set_protection").put("key", c.key()).put("value", c.value());
+        } else if (command instanceof SetExternalCurrent c) {
             json.put("type", "sim_current").put("current_mA", c.current_mA());
         } else if (command instanceof ForceCellVoltage c) {
             json.put("type", "sim_cell").put("cell", c.cell()).put("voltage_mV", c.voltage_mV());
@@ -35,6 +46,8 @@ public final class CommandJson {
             json.put("type", "sim_temp_release").put("sensor", c.sensor());
         } else if (command instanceof SetAmbientTemperature c) {
             json.put("type", "sim_ambient").put("temperature_dC", c.temperature_dC());
+        } else if (command instanceof SetAcc c) {
+            json.put("type", "sim_acc").put("active", c.active());
         } else if (command instanceof SetTimeScale c) {
             json.put("type", "sim_speed");
             if (c.timeScale() == Double.POSITIVE_INFINITY) {
@@ -55,12 +68,16 @@ public final class CommandJson {
     public static Command read(JsonNode json) {
         String type = text(json, "type");
         return switch (type) {
+            case "mos" -> new SetMos(path(json), bool(json, "on"));
+            case "fault_reset" -> new ResetFaults();
+            case "set_protection" -> new SetProtection(text(json, "key"), text(json, "value"));
             case "sim_current" -> new SetExternalCurrent(integer(json, "current_mA"));
             case "sim_cell" -> new ForceCellVoltage(integer(json, "cell"), integer(json, "voltage_mV"));
             case "sim_cell_release" -> new ReleaseCellVoltage(integer(json, "cell"));
             case "sim_temp" -> new ForceTemperature(text(json, "sensor"), integer(json, "temperature_dC"));
             case "sim_temp_release" -> new ReleaseTemperature(text(json, "sensor"));
             case "sim_ambient" -> new SetAmbientTemperature(integer(json, "temperature_dC"));
+            case "sim_acc" -> new SetAcc(bool(json, "active"));
             case "sim_speed" -> new SetTimeScale(timeScale(json));
             case "sim_fault" -> new InjectFault(
                     InjectFault.Fault.fromId(text(json, "fault"))
@@ -69,6 +86,12 @@ public final class CommandJson {
                     bool(json, "on"), integer(json, "cell"), text(json, "sensor"), number(json, "rate"));
             default -> throw new IllegalArgumentException("unknown command type '" + type + "'");
         };
+    }
+
+    private static Path path(JsonNode json) {
+        String id = text(json, "path");
+        return Path.fromId(id).orElseThrow(
+                () -> new IllegalArgumentException("unknown path '" + id + "'; expected charge or discharge"));
     }
 
     private static double timeScale(JsonNode json) {

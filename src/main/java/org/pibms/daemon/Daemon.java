@@ -1,6 +1,8 @@
 package org.pibms.daemon;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +13,11 @@ import org.pibms.control.SnapshotBuffer;
 import org.pibms.core.CommandSink;
 import org.pibms.core.SnapshotSource;
 import org.pibms.core.Clock;
+import org.pibms.core.FaultId;
+import org.pibms.core.settings.OutputSettings;
+import org.pibms.core.settings.SensorLocation;
+import org.pibms.store.LatchFile;
+import org.pibms.store.StoreException;
 import org.pibms.core.SystemClock;
 import org.pibms.core.settings.Settings;
 import org.pibms.hw.Board;
@@ -76,11 +83,15 @@ public final class Daemon implements AutoCloseable {
                 board = Pi4jBoard.open();
                 clock = new SystemClock();
             }
+            LatchFile latches = LatchFile.open(settings.daemon().stateDirectory());
+            Set<FaultId> latched = latches.load();
             PackController.Ports ports = PackDrivers.open(settings, board, clock, simulator);
             SnapshotBuffer snapshots = new SnapshotBuffer(settings.pack().cellCount(),
-                    settings.temperatureSensorNames(), settings.pack().capacity_mAh(), simulator != null);
+                    settings.temperatureSensorNames(), settings.outputs().stream().map(OutputSettings::name).toList(),
+                    settings.pack().capacity_mAh(), simulator != null);
             CommandQueue commands = new CommandQueue();
-            PackController controller = new PackController(settings, ports, commands, snapshots);
+            warnAboutMissingSensors(settings);
+            PackController controller = new PackController(settings, ports, commands, snapshots, latched, latches);
             ControlLoop loop = new ControlLoop(clock, settings.control().period_ms(), controller);
             Daemon daemon = new Daemon(settings, socket, board, snapshots, commands, loop);
             daemon.run();
@@ -88,9 +99,22 @@ public final class Daemon implements AutoCloseable {
         } catch (BusException e) {
             close(board, socket);
             throw new DaemonException("cannot open the hardware: " + e.getMessage(), e);
+        } catch (StoreException e) {
+            close(board, socket);
+            throw new DaemonException(e.getMessage(), e);
         } catch (RuntimeException e) {
             close(board, socket);
             throw new DaemonException("cannot start: " + e, e);
+        }
+    }
+
+    /** Faults that watch a kind of sensor the config does not have can never trip: say so once. */
+    private static void warnAboutMissingSensors(Settings settings) {
+        for (SensorLocation location : List.of(SensorLocation.MOS, SensorLocation.BALANCE)) {
+            if (settings.temperatureSensors().stream().noneMatch(sensor -> sensor.location() == location)) {
+                log.warn("no temperature sensor with location: {}; {}_overtemperature cannot trip", location.id(),
+                        location.id());
+            }
         }
     }
 

@@ -1,8 +1,10 @@
 package org.pibms.daemon;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.pibms.afe.ads1115.Ads1115;
+import org.pibms.afe.gpio.GpioInputs;
 import org.pibms.afe.gpio.MosfetOutputs;
 import org.pibms.afe.ina228.Ina228;
 import org.pibms.afe.ltc681x.Ltc6813Chain;
@@ -10,6 +12,7 @@ import org.pibms.control.PackController;
 import org.pibms.core.Clock;
 import org.pibms.core.SimulationControl;
 import org.pibms.core.settings.HardwareSettings;
+import org.pibms.core.settings.OutputSettings;
 import org.pibms.core.settings.Settings;
 import org.pibms.core.settings.TemperatureSensorSettings;
 import org.pibms.hw.Board;
@@ -44,9 +47,24 @@ public final class PackDrivers {
         Ina228 ina228 = new Ina228(board.i2c(hardware.i2cBus(), hardware.ina228().address()), clock,
                 hardware.ina228(), ina228DieSensor(settings.temperatureSensors()), alert);
         Ads1115 ads1115 = new Ads1115(board.i2c(hardware.i2cBus(), hardware.ads1115().address()), hardware.ads1115());
-        MosfetOutputs mosfets = new MosfetOutputs(board.output(hardware.gpio().chargeMos(), "charge MOS"),
-                board.output(hardware.gpio().dischargeMos(), "discharge MOS"));
-        return new PackController.Ports(afe, ina228, ads1115, mosfets, simulation);
+        List<MosfetOutputs.Output> outputs = new ArrayList<>();
+        for (OutputSettings output : settings.outputs()) {
+            outputs.add(new MosfetOutputs.Output(board.output(output.gpio(), output.name()), output.activeHigh()));
+        }
+        HardwareSettings.Gpio gpio = hardware.gpio();
+        MosfetOutputs switches = new MosfetOutputs(board.output(gpio.chargeMos(), "charge MOS"),
+                board.output(gpio.dischargeMos(), "discharge MOS"), outputs);
+        GpioInputs inputs = new GpioInputs(input(board, gpio.acc(), "ACC"),
+                input(board, gpio.shortCircuit(), "short-circuit latch"));
+        return new PackController.Ports(afe, ina228, ads1115, switches, inputs, simulation);
+    }
+
+    private static Optional<GpioInputs.Input> input(Board board, Optional<HardwareSettings.Input> wired, String name)
+            throws BusException {
+        if (wired.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new GpioInputs.Input(board.input(wired.get().line(), name), wired.get().activeHigh()));
     }
 
     private static int ina228DieSensor(List<TemperatureSensorSettings> sensors) {

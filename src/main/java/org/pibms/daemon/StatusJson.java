@@ -10,9 +10,12 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.pibms.core.ActiveFault;
+import org.pibms.core.ControlCommand.Path;
 import org.pibms.core.FaultId;
 import org.pibms.core.PackSnapshot;
 import org.pibms.core.PackState;
+import org.pibms.core.Unit;
 
 /**
  * The status as JSON: the shape of {@code pibms status --json} and of {@code GET /api/status}.
@@ -66,6 +69,24 @@ public final class StatusJson {
         }
         json.put("charge_mos", s.chargeMos());
         json.put("discharge_mos", s.dischargeMos());
+        json.put("precharging", s.precharging());
+        ArrayNode manualOff = json.putArray("manual_off");
+        if (s.chargeManualOff()) {
+            manualOff.add(Path.CHARGE.id());
+        }
+        if (s.dischargeManualOff()) {
+            manualOff.add(Path.DISCHARGE.id());
+        }
+        ObjectNode outputs = json.putObject("outputs");
+        for (int i = 0; i < s.outputNames().size(); i++) {
+            outputs.put(s.outputNames().get(i), s.outputOn(i));
+        }
+        if (s.accValid()) {
+            json.put("acc", s.acc());
+        } else {
+            json.putNull("acc");
+        }
+        json.put("low_power", s.lowPower());
         ArrayNode balancing = json.putArray("balancing");
         for (int i = 0; i < s.cellCount(); i++) {
             if ((s.balancingMask() & (1L << i)) != 0) {
@@ -73,10 +94,34 @@ public final class StatusJson {
             }
         }
         ArrayNode faults = json.putArray("faults");
-        for (FaultId fault : s.faults()) {
-            faults.add(fault.id());
+        for (ActiveFault fault : s.faults()) {
+            faults.add(fault(fault));
         }
         return json;
+    }
+
+    /** Value and threshold in the unit the config file uses, so a user can compare them with the key they set. */
+    private static ObjectNode fault(ActiveFault fault) {
+        FaultId id = fault.id();
+        Unit unit = id.quantity().unit();
+        ObjectNode json = NODES.objectNode()
+                .put("id", id.id())
+                .put("severity", id.severity().id())
+                .put("reaction", id.reaction().id())
+                .put("state", fault.state().id());
+        if (fault.source().isEmpty()) {
+            json.putNull("source");
+        } else {
+            json.put("source", fault.source());
+        }
+        if (unit == Unit.FLAG) {
+            json.put("value", fault.value() != 0 ? 1 : 0).put("threshold", 1);
+        } else if (unit.decimal()) {
+            json.put("value", unit.toDisplay(fault.value())).put("threshold", unit.toDisplay(fault.threshold()));
+        } else {
+            json.put("value", fault.value()).put("threshold", fault.threshold());
+        }
+        return json.put("unit", unit.suffix());
     }
 
     /**
@@ -110,9 +155,21 @@ public final class StatusJson {
         for (JsonNode cell : required(json, "balancing")) {
             balancing |= 1L << (cell.asInt() - 1);
         }
-        Set<FaultId> faults = EnumSet.noneOf(FaultId.class);
+        Set<Path> manualOff = EnumSet.noneOf(Path.class);
+        for (JsonNode path : required(json, "manual_off")) {
+            manualOff.add(Path.fromId(path.asText())
+                    .orElseThrow(() -> new IllegalArgumentException("manual_off: unknown path '" + path.asText() + "'")));
+        }
+        List<String> outputNames = new ArrayList<>();
+        List<Boolean> outputsOn = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> field : required(json, "outputs").properties()) {
+            outputNames.add(field.getKey());
+            outputsOn.add(field.getValue().asBoolean());
+        }
+        JsonNode acc = required(json, "acc");
+        List<ActiveFault> faults = new ArrayList<>();
         for (JsonNode fault : required(json, "faults")) {
-            faults.add(FaultId.fromId(fault.asText()));
+            faults.add(readFault(fault));
         }
         JsonNode soc = json.get("soc_pct");
         return PackSnapshot.builder()
@@ -129,9 +186,42 @@ public final class StatusJson {
                 .capacity_mAh(required(json, "capacity_mAh").asInt())
                 .temperatures(names, temps.stream().mapToInt(Integer::intValue).toArray(), toArray(tempsValid))
                 .mos(required(json, "charge_mos").asBoolean(), required(json, "discharge_mos").asBoolean())
+                .precharging(required(json, "precharging").asBoolean())
+                .manualOff(manualOff.contains(Path.CHARGE), manualOff.contains(Path.DISCHARGE))
+                .outputs(outputNames, toArray(outputsOn))
+                .acc(acc.asBoolean(), acc.isBoolean())
+                .lowPower(required(json, "low_power").asBoolean())
                 .balancingMask(balancing)
                 .faults(faults)
                 .build();
+    }
+
+    private static ActiveFault readFault(JsonNode json) {
+        String name = required(json, "id").asText();
+        FaultId id = FaultId.fromId(name)
+                .orElseThrow(() -> new IllegalArgumentException("faults: unknown fault '" + name + "'"));
+        String stateName = required(json, "state").asText();
+        ActiveFault.State state = null;
+        for (ActiveFault.State candidate : ActiveFault.State.values()) {
+            if (candidate.id().equals(stateName)) {
+                state = candidate;
+            }
+        }
+        if (state == null) {
+            throw new IllegalArgumentException("faults: " + name + " has an unknown state '" + stateName + "'");
+        }
+        JsonNode source = required(json, "source");
+        Unit unit = id.quantity().unit();
+        return new ActiveFault(id, state, source.isNull() ? "" : source.asText(),
+                unit.fromDisplay(number(json, name, "value")), unit.fromDisplay(number(json, name, "threshold")));
+    }
+
+    private static double number(JsonNode fault, String name, String field) {
+        JsonNode value = required(fault, field);
+        if (!value.isNumber()) {
+            throw new IllegalArgumentException("faults: " + name + " has a " + field + " that is not a number");
+        }
+        return value.asDouble();
     }
 
     private static void putOrNull(ObjectNode json, String field, int value, boolean valid) {

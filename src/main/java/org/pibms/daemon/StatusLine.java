@@ -1,7 +1,7 @@
 package org.pibms.daemon;
 
 import java.util.Locale;
-import org.pibms.core.FaultId;
+import org.pibms.core.ActiveFault;
 import org.pibms.core.PackSnapshot;
 
 /** A one-line summary of a snapshot, for the log. */
@@ -38,11 +38,14 @@ public final class StatusLine {
                 .append(", discharge ").append(s.dischargeMos() ? "on" : "off");
         if (!s.faults().isEmpty()) {
             line.append(" | faults: ");
-            long mask = 0;
-            for (FaultId fault : s.faults()) {
-                mask |= fault.bit();
+            StringBuilder faults = new StringBuilder();
+            for (ActiveFault fault : s.faults()) {
+                faults.append(faults.length() == 0 ? "" : ", ").append(fault.id().id());
+                if (!fault.source().isEmpty()) {
+                    faults.append(" (").append(fault.source()).append(')');
+                }
             }
-            line.append(FaultId.describe(mask));
+            line.append(faults);
         }
         return line.toString();
     }

@@ -12,14 +12,18 @@ import org.pibms.core.settings.TemperatureSensorSettings;
 
 /**
  * The simulated battery: N {@link SimulatedCell}s in series, the external load or charger the
- * user sets, the two MOSFETs, a balance resistor behind a switch on every cell, and a thermal
- * model of the cells, the MOSFETs and the balance resistors.
+ * user sets, the two MOSFETs with the hardware short-circuit latch, the load's input
+ * capacitance with its pre-charge and bleed resistors, a balance resistor behind a switch on
+ * every cell, and a thermal model of the cells, the MOSFETs and the balance resistors.
  *
  * <p>{@link #advance()} brings the physics to the clock's present time, so they follow simulated
  * time at any speed; the simulated sensors call it before they read, and every change made to
  * the model first advances it under the old conditions. The getters only report. Current flows only where the MOSFETs let it: a
  * charge current needs the charge MOS, a discharge current the discharge MOS (each has a body
- * diode for the other direction).
+ * diode for the other direction). While the short-circuit latch is set, neither conducts.
+ *
+ * <p>The load side is a capacitor: the MOSFETs tie it to the pack, the pre-charge resistor
+ * charges it towards the pack, and the bleed resistor empties it while nothing else holds it.
  *
  * <p>"Forced" readings replace what a sensor reports, not the physics behind it, which is how a
  * broken wire or a drifting sensor looks to a BMS.
@@ -44,6 +48,8 @@ public final class PackModel {
     private final ThermalNode balanceResistors;
     private final double mosResistance_ohm;
     private final double balanceResistor_ohm;
+    private final double prechargeTau_s;
+    private final double bleedTau_s;
     private final boolean[] bleeding;
     private final SensorLocation[] sensorLocations;
     private final double[] sensorOffset_C;
@@ -55,15 +61,23 @@ public final class PackModel {
 
     private double ambient_C;
     private double demand_A;
+    private boolean chargeGate;
+    private boolean dischargeGate;
+    private boolean shortCircuit;
+    /** The gates, unless the short-circuit latch holds both MOS off. */
     private boolean chargePath;
     private boolean dischargePath;
+    private boolean precharge;
+    private boolean loadShorted;
+    /** The load capacitor's voltage, while nothing ties it to the pack or to 0. */
+    private double load_mV;
     private double current_A;
     private long time_ns;
     private long bleedUntil_ns = Long.MAX_VALUE;
 
     private PackModel(Clock clock, SimulatedCell[] cells, ThermalNode cellBlock, ThermalNode mos,
             ThermalNode balanceResistors, double mosResistance_ohm, double balanceResistor_ohm,
-            SensorLocation[] sensorLocations, double[] sensorOffset_C, double ambient_C) {
+            SimulationSettings.Load load, SensorLocation[] sensorLocations, double[] sensorOffset_C, double ambient_C) {
         this.clock = clock;
         this.cells = cells;
         this.cellBlock = cellBlock;
@@ -71,6 +85,8 @@ public final class PackModel {
         this.balanceResistors = balanceResistors;
         this.mosResistance_ohm = mosResistance_ohm;
         this.balanceResistor_ohm = balanceResistor_ohm;
+        this.prechargeTau_s = load.prechargeTau_s();
+        this.bleedTau_s = load.bleedTau_s();
         this.bleeding = new boolean[cells.length];
         this.sensorLocations = sensorLocations;
         this.sensorOffset_C = sensorOffset_C;
@@ -115,7 +131,7 @@ public final class PackModel {
             offsets[i] = SENSOR_OFFSET_SIGMA_C * random.nextGaussian();
         }
         return new PackModel(clock, cells, cellBlock, mos, balance, sim.mosResistance_mOhm() / 1000,
-                balanceResistor_ohm, locations, offsets, ambient_C);
+                balanceResistor_ohm, sim.load(), locations, offsets, ambient_C);
     }
 
     /** Runs the physics up to the clock's present time. */
@@ -148,20 +164,94 @@ public final class PackModel {
         cellBlock.step(cellHeat_W, ambient_C, dt_s);
         mos.step(current_A * current_A * mosResistance_ohm, ambient_C, dt_s);
         balanceResistors.step(bleedHeat_W, ambient_C, dt_s);
+        stepLoad(dt_s);
+    }
+
+    /** The load capacitor over one step; each is exact for its length, as nothing changes within it. */
+    private void stepLoad(double dt_s) {
+        if (loadShorted || shortCircuit) {
+            load_mV = 0;
+        } else if (loadHeld()) {
+            load_mV = packVoltage_mV();
+        } else if (precharge) {
+            double pack_mV = packVoltage_mV();
+            load_mV = pack_mV + (load_mV - pack_mV) * Math.exp(-dt_s / prechargeTau_s);
+        } else {
+            load_mV *= Math.exp(-dt_s / bleedTau_s);
+        }
+    }
+
+    /**
+     * True while the pack holds the load at its own voltage: through the discharge MOS, or through
+     * the charge MOS while a charger pushes current in (it then holds the bus itself).
+     */
+    private boolean loadHeld() {
+        return dischargePath || (chargePath && demand_A > 0);
     }
 
     /** The current the external load or charger asks for, charge positive. */
     public void setExternalCurrent_A(double demand_A) {
-        advance();
+        advanceAndPinLoad();
         this.demand_A = demand_A;
         current_A = flowingCurrent_A();
     }
 
+    /** The gate lines of the MOSFETs; they conduct unless the short-circuit latch holds them off. */
     public void setMosfets(boolean chargeOn, boolean dischargeOn) {
+        advanceAndPinLoad();
+        this.chargeGate = chargeOn;
+        this.dischargeGate = dischargeOn;
+        updatePaths();
+    }
+
+    /**
+     * Sets or releases the hardware short-circuit latch. While set, both current paths are cut
+     * whatever the gate lines say: its comparator pulls the gate drivers down by itself. Released,
+     * the paths follow the gate lines again.
+     */
+    public void setShortCircuit(boolean latched) {
+        advanceAndPinLoad();
+        this.shortCircuit = latched;
+        updatePaths();
+    }
+
+    public boolean shortCircuit() {
+        return shortCircuit;
+    }
+
+    /** Switches the pre-charge resistor between the pack and the load on or off. */
+    public void setPrecharge(boolean on) {
         advance();
-        this.chargePath = chargeOn;
-        this.dischargePath = dischargeOn;
+        this.precharge = on;
+    }
+
+    public boolean precharge() {
+        return precharge;
+    }
+
+    /** Shorts the load side: its voltage stays 0, so a pre-charge never finishes. */
+    public void setLoadShorted(boolean shorted) {
+        advance();
+        this.loadShorted = shorted;
+    }
+
+    public boolean loadShorted() {
+        return loadShorted;
+    }
+
+    private void updatePaths() {
+        chargePath = chargeGate && !shortCircuit;
+        dischargePath = dischargeGate && !shortCircuit;
         current_A = flowingCurrent_A();
+    }
+
+    /**
+     * Advances, then leaves the load capacitor at the voltage the load has now, so that a change
+     * that lets go of it starts from there even when no time has passed since it was tied.
+     */
+    private void advanceAndPinLoad() {
+        advance();
+        load_mV = loadVoltage_mV();
     }
 
     /**
@@ -226,9 +316,15 @@ public final class PackModel {
         return sum;
     }
 
-    /** Load-side voltage: the pack's while either MOS conducts, nothing while both are open. */
+    /**
+     * Load-side voltage: the pack's while the pack holds the load, 0 while the load is shorted,
+     * otherwise the capacitor's as the pre-charge or bleed resistor leaves it.
+     */
     public double loadVoltage_mV() {
-        return chargePath || dischargePath ? packVoltage_mV() : 0;
+        if (loadShorted || shortCircuit) {
+            return 0;
+        }
+        return loadHeld() ? packVoltage_mV() : load_mV;
     }
 
     public double cellTemperature_C() {

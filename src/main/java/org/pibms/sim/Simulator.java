@@ -1,9 +1,12 @@
 package org.pibms.sim;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.pibms.core.CommandResult;
 import org.pibms.core.SimulationCommand;
@@ -12,11 +15,13 @@ import org.pibms.core.SimulationCommand.ForceTemperature;
 import org.pibms.core.SimulationCommand.InjectFault;
 import org.pibms.core.SimulationCommand.ReleaseCellVoltage;
 import org.pibms.core.SimulationCommand.ReleaseTemperature;
+import org.pibms.core.SimulationCommand.SetAcc;
 import org.pibms.core.SimulationCommand.SetAmbientTemperature;
 import org.pibms.core.SimulationCommand.SetExternalCurrent;
 import org.pibms.core.SimulationCommand.SetTimeScale;
 import org.pibms.core.SimulationControl;
 import org.pibms.core.settings.HardwareSettings;
+import org.pibms.core.settings.OutputSettings;
 import org.pibms.core.settings.Settings;
 import org.pibms.core.settings.SimulationSettings;
 import org.pibms.hw.Board;
@@ -24,9 +29,12 @@ import org.pibms.hw.BusException;
 
 /**
  * The simulated pack as a whole: the {@link PackModel}, the emulated LTC6813 chain, INA228 and
- * ADS1115 on the buses the config names, the MOSFET and ALERT lines, and the simulation
- * commands ({@code pibms sim …}) that steer the model and inject hardware faults. The daemon
- * runs its real drivers on {@link #board()}.
+ * ADS1115 on the buses the config names, the GPIO lines (MOSFETs, configured outputs, ALERT,
+ * ACC and the short-circuit latch), and the simulation commands ({@code pibms sim …}) that
+ * steer the model and inject hardware faults. The daemon runs its real drivers on
+ * {@link #board()}.
+ *
+ * <p>Every output line starts low, as the Pi's do; the ACC and short-circuit inputs start inactive.
  */
 public final class Simulator implements SimulationControl {
 
@@ -49,6 +57,12 @@ public final class Simulator implements SimulationControl {
     private final Map<Integer, EmulatedPin> pins = new HashMap<>();
     private final EmulatedPin chargePin;
     private final EmulatedPin dischargePin;
+    private final Map<String, EmulatedPin> outputPins = new LinkedHashMap<>();
+    private final List<Line> prechargeOutputs = new ArrayList<>();
+    /** The ACC input, or null when not wired. */
+    private final Line acc;
+    /** The short-circuit latch input, or null when not wired. */
+    private final Line shortCircuit;
     private final Board board = new EmulatedBoard(this);
 
     private Simulator(Settings settings, SimulationSettings sim, SimulatedClock clock) {
@@ -64,6 +78,18 @@ public final class Simulator implements SimulationControl {
         this.dischargePin = new EmulatedPin("discharge MOS", false, high -> updateMosfets());
         pins.put(hardware.gpio().chargeMos(), chargePin);
         pins.put(hardware.gpio().dischargeMos(), dischargePin);
+        for (OutputSettings output : settings.outputs()) {
+            boolean precharge = output.function() == OutputSettings.Function.PRECHARGE;
+            EmulatedPin pin = new EmulatedPin(output.name(), false, precharge ? high -> updatePrecharge() : null);
+            if (precharge) {
+                prechargeOutputs.add(new Line(pin, output.activeHigh()));
+            }
+            outputPins.put(output.name(), pin);
+            pins.put(output.gpio(), pin);
+        }
+        updatePrecharge(); // an active-low pre-charge is on until the daemon drives its line
+        this.acc = input(hardware.gpio().acc(), "ACC");
+        this.shortCircuit = input(hardware.gpio().shortCircuit(), "short-circuit latch");
         EmulatedPin alert = hardware.ina228().alertGpio()
                 .map(line -> {
                     EmulatedPin pin = new EmulatedPin("INA228 ALERT", true, null);
@@ -127,6 +153,30 @@ public final class Simulator implements SimulationControl {
         return dischargePin;
     }
 
+    /**
+     * The line of the configured output called {@code name}.
+     *
+     * @throws IllegalArgumentException if no output has that name
+     */
+    public EmulatedPin outputPin(String name) {
+        EmulatedPin pin = outputPins.get(name);
+        if (pin == null) {
+            throw new IllegalArgumentException("no output is called '" + name + "'; the outputs are "
+                    + outputPins.keySet());
+        }
+        return pin;
+    }
+
+    /** The ACC input's line, or null when {@code hardware.gpio.acc} is not set. */
+    public EmulatedPin accPin() {
+        return acc == null ? null : acc.pin();
+    }
+
+    /** The short-circuit latch input's line, or null when {@code hardware.gpio.short_circuit} is not set. */
+    public EmulatedPin shortCircuitPin() {
+        return shortCircuit == null ? null : shortCircuit.pin();
+    }
+
     EmulatedPin pin(int line) throws BusException {
         EmulatedPin pin = pins.get(line);
         if (pin == null) {
@@ -135,8 +185,35 @@ public final class Simulator implements SimulationControl {
         return pin;
     }
 
+    /** A GPIO line and the level at which its function is active. */
+    private record Line(EmulatedPin pin, boolean activeHigh) {
+        boolean active() {
+            return pin.isHigh() == activeHigh;
+        }
+
+        /** Drives an input line as the simulated hardware. */
+        void drive(boolean active) {
+            pin.drive(active == activeHigh);
+        }
+    }
+
+    /** An input line the simulated hardware drives, starting inactive; null when not wired. */
+    private Line input(Optional<HardwareSettings.Input> wired, String name) {
+        if (wired.isEmpty()) {
+            return null;
+        }
+        EmulatedPin pin = new EmulatedPin(name, !wired.get().activeHigh(), null);
+        pins.put(wired.get().line(), pin);
+        return new Line(pin, wired.get().activeHigh());
+    }
+
     private void updateMosfets() {
         model.setMosfets(chargePin.isHigh(), dischargePin.isHigh());
+    }
+
+    /** The pre-charge resistor conducts while any pre-charge output is at its active level. */
+    private void updatePrecharge() {
+        model.setPrecharge(prechargeOutputs.stream().anyMatch(Line::active));
     }
 
     @Override
@@ -194,6 +271,13 @@ public final class Simulator implements SimulationControl {
             }
             model.setAmbient_C(c.temperature_dC() / 10.0);
             return CommandResult.accepted("ambient temperature " + celsius(c.temperature_dC()));
+        }
+        if (command instanceof SetAcc c) {
+            if (acc == null) {
+                return CommandResult.rejected("the ACC input is not wired: set hardware.gpio.acc");
+            }
+            acc.drive(c.active());
+            return CommandResult.accepted("ACC " + (c.active() ? "active" : "inactive"));
         }
         if (command instanceof SetTimeScale c) {
             double scale = c.timeScale();
@@ -256,6 +340,22 @@ public final class Simulator implements SimulationControl {
                 ina228.setSilent(c.on());
                 return CommandResult.accepted("fault current-sensor " + state + ": the INA228 "
                         + (c.on() ? "no longer answers" : "answers again"));
+            }
+            case SHORT_CIRCUIT -> {
+                if (shortCircuit == null) {
+                    return CommandResult.rejected("the short-circuit latch input is not wired:"
+                            + " set hardware.gpio.short_circuit");
+                }
+                model.setShortCircuit(c.on());
+                shortCircuit.drive(c.on());
+                return CommandResult.accepted("fault short-circuit " + state + (c.on()
+                        ? ": the comparator has latched and holds both MOSFETs off"
+                        : ": the short is gone and the latch released"));
+            }
+            case LOAD_SHORT -> {
+                model.setLoadShorted(c.on());
+                return CommandResult.accepted("fault load-short " + state + ": the load side "
+                        + (c.on() ? "is shorted; a pre-charge cannot raise it" : "is no longer shorted"));
             }
             default -> {
                 return CommandResult.rejected("unknown fault " + c.fault());

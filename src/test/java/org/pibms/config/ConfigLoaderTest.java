@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.pibms.core.Chemistry;
+import org.pibms.core.FaultId;
 import java.util.Optional;
 import org.pibms.core.settings.HardwareSettings;
 import org.pibms.core.settings.SensorLocation;
@@ -23,7 +24,17 @@ import org.pibms.core.settings.Settings;
 
 class ConfigLoaderTest {
 
+    /** A pack and the one cell temperature sensor the loader insists on. */
     private static final String MINIMAL = """
+            pack:
+              chemistry: lfp
+              cells: 16
+              capacity_Ah: 100
+            temperature_sensors: [{name: cells, location: cell, gpio: 1}]
+            """;
+
+    /** The pack alone, for tests that list their own sensors. */
+    private static final String PACK_ONLY = """
             pack:
               chemistry: lfp
               cells: 16
@@ -40,14 +51,19 @@ class ConfigLoaderTest {
         assertThat(s.pack().chemistry()).isEqualTo(Chemistry.LFP);
         assertThat(s.pack().cellCount()).isEqualTo(16);
         assertThat(s.pack().capacity_mAh()).isEqualTo(100_000);
-        assertThat(s.protection().cellOvervoltage().trip_mV()).isEqualTo(3650);
-        assertThat(s.protection().cellOvervoltage().recover_mV()).isEqualTo(3400);
-        assertThat(s.protection().cellUndervoltage().trip_mV()).isEqualTo(2700);
-        assertThat(s.protection().cellUndervoltage().recover_mV()).isEqualTo(3000);
+        assertThat(s.protection().limit(FaultId.CELL_OVERVOLTAGE).trip()).isEqualTo(3650);
+        assertThat(s.protection().limit(FaultId.CELL_OVERVOLTAGE).recover()).isEqualTo(3400);
+        assertThat(s.protection().limit(FaultId.CELL_UNDERVOLTAGE).trip()).isEqualTo(2700);
+        assertThat(s.protection().limit(FaultId.CELL_UNDERVOLTAGE).recover()).isEqualTo(3000);
+        assertThat(s.protection().limit(FaultId.LOW_SOC).enabled()).isFalse();
+        assertThat(s.outputs()).isEmpty();
+        assertThat(s.hasPrecharge()).isFalse();
+        assertThat(s.lowPower().enabled()).isFalse();
+        assertThat(s.daemon().stateDirectory()).isEqualTo(Path.of("/var/lib/pibms"));
         assertThat(s.control().period_ms()).isEqualTo(100);
         assertThat(s.daemon().socket()).isEqualTo(Path.of("/run/pibms/pibms.sock"));
         assertThat(s.daemon().statusLogInterval_s()).isEqualTo(600);
-        assertThat(s.temperatureSensors()).isEmpty();
+        assertThat(s.temperatureSensors()).singleElement().extracting(t -> t.location()).isEqualTo(SensorLocation.CELL);
         assertThat(s.simulation()).isEmpty();
     }
 
@@ -55,8 +71,8 @@ class ConfigLoaderTest {
     void nmcTakesNmcProtectionDefaults() throws Exception {
         Settings s = load(MINIMAL.replace("lfp", "nmc"));
 
-        assertThat(s.protection().cellOvervoltage().trip_mV()).isEqualTo(4250);
-        assertThat(s.protection().cellUndervoltage().trip_mV()).isEqualTo(3000);
+        assertThat(s.protection().limit(FaultId.CELL_OVERVOLTAGE).trip()).isEqualTo(4250);
+        assertThat(s.protection().limit(FaultId.CELL_UNDERVOLTAGE).trip()).isEqualTo(3000);
     }
 
     @Test
@@ -80,7 +96,7 @@ class ConfigLoaderTest {
 
     @Test
     void sensorsAndSimulationAreRead() throws Exception {
-        Settings s = load(MINIMAL + """
+        Settings s = load(PACK_ONLY + """
                 temperature_sensors:
                   - name: cell_a
                     location: cell
@@ -132,7 +148,7 @@ class ConfigLoaderTest {
         assertThat(h.ina228()).isEqualTo(new HardwareSettings.Ina228(0x41, 250, 150, true, true, Optional.of(13)));
         assertThat(h.ads1115().pack()).isEqualTo(new HardwareSettings.AnalogInput(2, 48));
         assertThat(h.ads1115().load()).isEmpty();
-        assertThat(h.gpio()).isEqualTo(new HardwareSettings.Gpio(5, 6));
+        assertThat(h.gpio()).isEqualTo(new HardwareSettings.Gpio(5, 6, Optional.empty(), Optional.empty()));
     }
 
     @Test
@@ -167,79 +183,84 @@ class ConfigLoaderTest {
                         List.of("2:3: pack.capacity_Ah: missing required key",
                                 "4:3: pack.capacity_ah: unknown key (did you mean 'capacity_Ah'?)")),
                 Arguments.of("unknown top-level key", MINIMAL + "colour: blue\n",
-                        List.of("5:1: colour: unknown key (known keys: pack, protection, control, hardware,"
-                                + " temperature_sensors, daemon, simulation)")),
+                        List.of("6:1: colour: unknown key (known keys: pack, control, hardware, protection,"
+                                + " temperature_sensors, outputs, switching, low_power, daemon, simulation)")),
                 Arguments.of("missing pack section", "control:\n  period_ms: 100\n",
-                        List.of("1:1: pack: missing section")),
+                        List.of("1:1: pack: missing section", "1:1: temperature_sensors: no sensor with location: cell; the charge and discharge"
+                                + " temperature limits need at least one, or the pack could be charged while frozen")),
                 Arguments.of("section given a value", "pack: 16\n",
-                        List.of("1:7: pack: expected a section of 'key: value' lines, got the number 16")),
+                        List.of("1:1: temperature_sensors: no sensor with location: cell; the charge and discharge"
+                                + " temperature limits need at least one, or the pack could be charged while frozen",
+                                "1:7: pack: expected a section of 'key: value' lines, got the number 16")),
                 Arguments.of("period too short", MINIMAL + "control:\n  period_ms: 5\n",
-                        List.of("6:14: control.period_ms: 5 is outside the allowed range 10..1000")),
+                        List.of("7:14: control.period_ms: 5 is outside the allowed range 10..1000")),
                 Arguments.of("over-voltage recovery above its trip level", MINIMAL + """
                         protection:
                           cell_overvoltage:
                             trip_mV: 3650
                             recover_mV: 3700
-                        """, List.of("8:17: protection.cell_overvoltage.recover_mV: must be below trip_mV"
-                                + " (3650 mV), or the over-voltage fault could never clear")),
+                        """, List.of("9:17: protection.cell_overvoltage.recover_mV: must be below trip_mV"
+                                + " (3650 mV), or the fault could never clear")),
                 Arguments.of("under-voltage recovery below its trip level", MINIMAL + """
                         protection:
                           cell_undervoltage: {trip_mV: 2800, recover_mV: 2750}
-                        """, List.of("6:50: protection.cell_undervoltage.recover_mV: must be above trip_mV"
-                                + " (2800 mV), or the under-voltage fault could never clear")),
+                        """, List.of("7:50: protection.cell_undervoltage.recover_mV: must be above trip_mV"
+                                + " (2800 mV), or the fault could never clear")),
                 Arguments.of("under-voltage recovery above over-voltage recovery", MINIMAL + """
                         protection:
                           cell_overvoltage: {recover_mV: 3300}
                           cell_undervoltage: {recover_mV: 3350}
-                        """, List.of("7:35: protection.cell_undervoltage.recover_mV: must be below"
-                                + " cell_overvoltage.recover_mV (3300 mV), or a cell could be too high and too low"
-                                + " at once")),
+                        """, List.of("8:35: protection.cell_undervoltage.recover_mV: must be below"
+                                + " cell_overvoltage.recover_mV (3300 mV), or a cell could need to be too high and"
+                                + " too low at once to recover")),
                 Arguments.of("trip level outside the chemistry's safe window", MINIMAL + """
                         protection:
                           cell_overvoltage: {trip_mV: 4200}
-                        """, List.of("6:31: protection.cell_overvoltage.trip_mV: 4200 is outside the allowed"
-                                + " range 2000..3800")),
-                Arguments.of("duplicate sensor name", MINIMAL + """
+                        """, List.of("7:31: protection.cell_overvoltage.trip_mV: 4200 mV is outside the safe"
+                                + " range 2000 mV .. 3800 mV for LFP cells")),
+                Arguments.of("duplicate sensor name", PACK_ONLY + """
                         temperature_sensors:
                           - {name: t1, location: cell, gpio: 1}
                           - {name: t1, location: mos, gpio: 2}
                         """, List.of("7:12: temperature_sensors[2].name: 't1' is already the name of the sensor"
                                 + " at line 6")),
-                Arguments.of("sensor without location", MINIMAL + """
+                Arguments.of("sensor without location", PACK_ONLY + """
                         temperature_sensors:
                           - name: t1
                             gpio: 1
                         """, List.of("6:5: temperature_sensors[1].location: missing required key")),
-                Arguments.of("reserved sensor name", MINIMAL + """
+                Arguments.of("reserved sensor name", PACK_ONLY + """
                         temperature_sensors:
                           - {name: ambient, location: ambient, gpio: 3}
-                        """, List.of("6:12: temperature_sensors[1].name: 'ambient' is reserved for the air"
+                        """, List.of("6:3: temperature_sensors: no sensor with location: cell; the charge and discharge"
+                                + " temperature limits need at least one, or the pack could be charged while frozen",
+                                "6:12: temperature_sensors[1].name: 'ambient' is reserved for the air"
                                 + " temperature of the simulator; choose another name (the location may still be"
                                 + " ambient)")),
                 Arguments.of("socket path too long", MINIMAL + "daemon:\n  socket: /" + "x".repeat(120) + "\n",
-                        List.of("6:11: daemon.socket: /" + "x".repeat(120) + " is 121 bytes long; a Unix socket"
+                        List.of("7:11: daemon.socket: /" + "x".repeat(120) + " is 121 bytes long; a Unix socket"
                                 + " path may have at most 107: choose a shorter path")),
                 Arguments.of("socket path with a NUL", MINIMAL + "daemon:\n  socket: \"/run/a\\0b\"\n",
-                        List.of("6:11: daemon.socket: not a usable path: Nul character not allowed")),
+                        List.of("7:11: daemon.socket: not a usable path: Nul character not allowed")),
                 Arguments.of("YAML 1.1 boolean where a word is expected", MINIMAL.replace("lfp", "no"),
                         List.of("2:14: pack.chemistry: expected one of lfp, nmc, got the value no")),
                 Arguments.of("time scale neither number nor max", MINIMAL + "simulation:\n  time_scale: fast\n",
-                        List.of("6:15: simulation.time_scale: expected a number or max, got 'fast'")),
-                Arguments.of("sensor without an input", MINIMAL + """
+                        List.of("7:15: simulation.time_scale: expected a number or max, got 'fast'")),
+                Arguments.of("sensor without an input", PACK_ONLY + """
                         temperature_sensors:
                           - {name: t1, location: cell}
                         """, List.of("6:5: temperature_sensors[1].input: say where the sensor is read: 'gpio: N' for"
                                 + " an NTC on an LTC6813 GPIO, or 'input: ltc_die' or 'input: ina228_die'")),
-                Arguments.of("two sensors on one input", MINIMAL + """
+                Arguments.of("two sensors on one input", PACK_ONLY + """
                         temperature_sensors:
                           - {name: t1, location: cell, gpio: 4}
                           - {name: t2, location: cell, gpio: 4}
                         """, List.of("7:38: temperature_sensors[2].gpio: the sensor at line 6 already reads this input")),
-                Arguments.of("sensor on a chip that does not exist", MINIMAL + """
+                Arguments.of("sensor on a chip that does not exist", PACK_ONLY + """
                         temperature_sensors:
                           - {name: t1, location: cell, gpio: 4, chip: 2}
                         """, List.of("6:47: temperature_sensors[1].chip: 2 is outside the allowed range 1..1")),
-                Arguments.of("GPIO beyond the chip's nine", MINIMAL + """
+                Arguments.of("GPIO beyond the chip's nine", PACK_ONLY + """
                         temperature_sensors:
                           - {name: t1, location: cell, gpio: 10}
                         """, List.of("6:38: temperature_sensors[1].gpio: 10 is outside the allowed range 1..9")),
@@ -249,21 +270,21 @@ class ConfigLoaderTest {
                             chips:
                               - cells: 10
                               - cells: 8
-                        """, List.of("8:7: hardware.ltc6813.chips: the chips measure 18 cells, but pack.cells is 16")),
+                        """, List.of("9:7: hardware.ltc6813.chips: the chips measure 18 cells, but pack.cells is 16")),
                 Arguments.of("a chip with too few cells to power it", MINIMAL + """
                         hardware:
                           ltc6813:
                             chips:
                               - cells: 12
                               - cells: 4
-                        """, List.of("9:16: hardware.ltc6813.chips[2].cells: 4 cells cannot power an LTC6813 (it"
+                        """, List.of("10:16: hardware.ltc6813.chips[2].cells: 4 cells cannot power an LTC6813 (it"
                                 + " needs about 11 V); give each chip at least 5")),
                 Arguments.of("channels that do not rise", MINIMAL.replace("cells: 16", "cells: 8") + """
                         hardware:
                           ltc6813:
                             chips:
                               - channels: [1, 2, 3, 5, 4, 6, 7, 8]
-                        """, List.of("8:19: hardware.ltc6813.chips[1].channels: the channels must rise, each used"
+                        """, List.of("9:19: hardware.ltc6813.chips[1].channels: the channels must rise, each used"
                                 + " once")),
                 Arguments.of("conversions too slow for the tick", MINIMAL + """
                         control: {period_ms: 10}
@@ -273,45 +294,47 @@ class ConfigLoaderTest {
                 Arguments.of("a shunt voltage beyond the INA228's range", MINIMAL + """
                         hardware:
                           ina228: {shunt_uOhm: 500, max_current_A: 400}
-                        """, List.of("6:44: hardware.ina228.max_current_A: 400 A through 500 µΩ is 200.00 mV, beyond"
+                        """, List.of("7:44: hardware.ina228.max_current_A: 400 A through 500 µΩ is 200.00 mV, beyond"
                                 + " the ±163.84 mV range")),
                 Arguments.of("a divider too small for the pack", MINIMAL + """
                         hardware:
                           ads1115:
                             pack: {input: 0, divider_ratio: 10}
-                        """, List.of("7:37: hardware.ads1115.pack.divider_ratio: a full 16S pack (60.8 V) gives 6.08"
+                        """, List.of("8:37: hardware.ads1115.pack.divider_ratio: a full 16S pack (60.8 V) gives 6.08"
                                 + " V at AIN0, beyond the ±4.096 V range; use a larger ratio")),
                 Arguments.of("one GPIO line for both MOSFETs", MINIMAL + """
                         hardware:
                           gpio: {charge_mos: 17, discharge_mos: 17}
-                        """, List.of("6:41: hardware.gpio.discharge_mos: line 17 is already the charge MOS line")),
+                        """, List.of("7:41: hardware.gpio.discharge_mos: line 17 is already used by the charge MOS")),
                 Arguments.of("a malformed SPI device", MINIMAL + """
                         hardware:
                           spi: {device: /dev/ttyAMA0}
-                        """, List.of("6:17: hardware.spi.device: expected an SPI device such as /dev/spidev0.0, got"
+                        """, List.of("7:17: hardware.spi.device: expected an SPI device such as /dev/spidev0.0, got"
                                 + " '/dev/ttyAMA0'")),
                 Arguments.of("both thermistor models", MINIMAL + """
                         hardware:
                           ltc6813:
                             thermistor: {beta_K: 3950, steinhart_hart: [1.0e-3, 2.0e-4, 1.0e-7]}
-                        """, List.of("7:48: hardware.ltc6813.thermistor.steinhart_hart: give either beta_K with r25_Ohm"
+                        """, List.of("8:48: hardware.ltc6813.thermistor.steinhart_hart: give either beta_K with r25_Ohm"
                                 + " or steinhart_hart, not both")),
                 Arguments.of("a YAML 1.1 boolean", MINIMAL + """
                         hardware:
                           ina228: {invert_current: yes}
-                        """, List.of("6:28: hardware.ina228.invert_current: expected true or false, got the value"
+                        """, List.of("7:28: hardware.ina228.invert_current: expected true or false, got the value"
                                 + " yes")),
                 Arguments.of("an INA228 address off its range", MINIMAL + """
                         hardware:
                           ina228: {address: 0x50}
-                        """, List.of("6:21: hardware.ina228.address: 0x50 is outside the allowed range 0x40..0x4F")),
+                        """, List.of("7:21: hardware.ina228.address: 0x50 is outside the allowed range 0x40..0x4F")),
                 Arguments.of("several problems at once", """
                         pack:
                           chemistry: lfp
                           cells: 30
                           capacity_Ah: 0
                         control: {period_ms: 2000, jitter: 1}
-                        """, List.of("3:10: pack.cells: 30 is outside the allowed range 8..20",
+                        """, List.of("1:1: temperature_sensors: no sensor with location: cell; the charge and discharge"
+                                + " temperature limits need at least one, or the pack could be charged while frozen",
+                                "3:10: pack.cells: 30 is outside the allowed range 8..20",
                                 "4:16: pack.capacity_Ah: 0 is outside the allowed range 1..2000",
                                 "5:22: control.period_ms: 2000 is outside the allowed range 10..1000",
                                 "5:28: control.jitter: unknown key (known keys: period_ms)")));
@@ -336,11 +359,11 @@ class ConfigLoaderTest {
                         "2:1: YAML syntax: while scanning for the next token; found character '\\t(TAB)' that"
                                 + " cannot start any token. (Do not use \\t(TAB) for indentation)"),
                 Arguments.of("duplicate key", MINIMAL + "pack:\n  cells: 8\n",
-                        "5:1: duplicate key 'pack' (first at line 1)"),
+                        "6:1: duplicate key 'pack' (first at line 1)"),
                 Arguments.of("alias", "pack: &p\n  cells: 16\nother: *p\n",
                         "3:8: aliases (*p) are not supported: write the value out where it applies"),
                 Arguments.of("two documents", MINIMAL + "---\ncontrol: {}\n",
-                        "6:1: the file holds more than one YAML document (a second '---')"),
+                        "7:1: the file holds more than one YAML document (a second '---')"),
                 Arguments.of("empty file", "", "1:1: the file is empty"),
                 Arguments.of("comments only", "# nothing here\n", "1:1: the file is empty"),
                 Arguments.of("a list at the top", "- pack\n", "1:1: expected 'key: value' lines at the top level,"

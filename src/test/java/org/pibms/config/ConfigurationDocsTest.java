@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** docs/configuration.md documents every key the loader reads, and no key it does not. */
+/** docs/configuration.md and docs/protection.md document every key the loader reads, and no key it does not. */
 class ConfigurationDocsTest {
 
     private static final Pattern TABLE_KEY = Pattern.compile("^\\| `([a-z_A-Z0-9.\\[\\]]+)` \\|", Pattern.MULTILINE);
@@ -22,6 +22,13 @@ class ConfigurationDocsTest {
         Matcher m = TABLE_KEY.matcher(Files.readString(Path.of("docs/configuration.md")));
         while (m.find()) {
             documented.add(m.group(1));
+        }
+        // the protection keys are listed in docs/protection.md, next to the table they belong to
+        Matcher p = TABLE_KEY.matcher(Files.readString(Path.of("docs/protection.md")));
+        while (p.find()) {
+            if (p.group(1).startsWith("protection.")) {
+                documented.add(p.group(1));
+            }
         }
         // the demo file has every section and one list item, so every key is read
         Set<String> read = ConfigLoader.keysRead(Path.of("config/simulated.yaml"));

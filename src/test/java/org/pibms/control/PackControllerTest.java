@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,55 +68,59 @@ class PackControllerTest {
         pack.ticksFor(0.2);
         PackSnapshot tripped = pack.snapshots.latest();
         assertThat(tripped.state()).isEqualTo(PackState.FAULT);
-        assertThat(tripped.faults()).containsExactly(FaultId.CELL_UNDERVOLTAGE);
+        assertThat(tripped.faultIds()).containsExactlyInAnyOrder(FaultId.CELL_UNDERVOLTAGE,
+                FaultId.CELL_UNDERVOLTAGE_WARNING);
+        assertThat(tripped.faults().get(1).source()).isEqualTo("cell 5");
         assertThat(tripped.dischargeMos()).isFalse();
         assertThat(tripped.chargeMos()).isTrue();
 
         pack.commands.submit(new SimulationCommand.ReleaseCellVoltage(5));
-        pack.tick();
+        pack.ticksFor(1.1);
         PackSnapshot recovered = pack.snapshots.latest();
         assertThat(recovered.state()).isEqualTo(PackState.NORMAL);
         assertThat(recovered.dischargeMos()).isTrue();
     }
 
     @Test
-    void aDischargeStopsAtTheUndervoltageLevel() {
+    void aDischargeStopsAtAnUndervoltageLevel() {
         SimulatedPack pack = new SimulatedPack(dir, 8);
         pack.tick();
-        pack.commands.submit(new SimulationCommand.SetExternalCurrent(-100_000));
+        pack.commands.submit(new SimulationCommand.SetExternalCurrent(-50_000));
 
-        for (int i = 0; i < 3 * 36_000 && pack.snapshots.latest().dischargeMos(); i++) {
+        for (int i = 0; i < 3 * 72_000 && pack.snapshots.latest().dischargeMos(); i++) {
             pack.tick();
         }
 
         PackSnapshot s = pack.snapshots.latest();
         assertThat(s.dischargeMos()).isFalse();
-        assertThat(s.faults()).containsExactly(FaultId.CELL_UNDERVOLTAGE);
+        assertThat(s.faultIds()).containsAnyOf(FaultId.CELL_UNDERVOLTAGE, FaultId.PACK_UNDERVOLTAGE)
+                .allMatch(fault -> !fault.reaction().blocksCharge(), "lets the pack be charged");
         assertThat(pack.simulator.model().current_A()).isZero();
         assertThat(s.soc_pct()).isLessThan(5);
     }
 
     @Test
-    void aSilentAfeOpensBothMosAfterOneSecond() {
+    void aSilentAfeOpensBothMosAfterTheConfiguredFailedReads() {
         FlakyAfe afe = new FlakyAfe();
         SimulatedPack pack = new SimulatedPack(TestConfigs.simulated(16, dir, "max"), afe::wrap);
         pack.tick();
         assertThat(pack.snapshots.latest().dischargeMos()).isTrue();
+        int failedReads = pack.settings.protection().limit(FaultId.AFE_COMMUNICATION_LOST).trip();
 
         afe.silent = true;
-        pack.ticksFor(0.9);
+        pack.ticks(failedReads - 1);
         assertThat(pack.snapshots.latest().dischargeMos()).isTrue();
         assertThat(pack.snapshots.latest().cellVoltagesValid()).isFalse();
-        pack.ticksFor(0.2);
+        pack.tick();
 
         PackSnapshot s = pack.snapshots.latest();
-        assertThat(s.faults()).containsExactly(FaultId.AFE_COMMUNICATION_LOST);
+        assertThat(s.faultIds()).containsExactly(FaultId.AFE_COMMUNICATION_LOST);
         assertThat(s.chargeMos()).isFalse();
         assertThat(s.dischargeMos()).isFalse();
         assertThat(pack.simulator.model().current_A()).isZero();
 
         afe.silent = false;
-        pack.tick();
+        pack.ticksFor(1.1);
         assertThat(pack.snapshots.latest().state()).isEqualTo(PackState.NORMAL);
     }
 
@@ -125,9 +130,9 @@ class PackControllerTest {
         afe.silent = true;
         SimulatedPack pack = new SimulatedPack(TestConfigs.simulated(16, dir, "max"), afe::wrap);
 
-        pack.ticksFor(0.5);
+        pack.ticksFor(0.3);
         assertThat(pack.snapshots.latest().state()).isEqualTo(PackState.STARTING);
-        pack.ticksFor(1);
+        pack.ticksFor(0.3);
         PackSnapshot s = pack.snapshots.latest();
         assertThat(s.state()).isEqualTo(PackState.FAULT);
         assertThat(s.chargeMos()).isFalse();
@@ -150,7 +155,8 @@ class PackControllerTest {
         CommandQueue commands = new CommandQueue();
         PackController.Ports ports = simulated.ports;
         PackController hardwareLike = new PackController(simulated.settings, new PackController.Ports(ports.afe(),
-                ports.currentSensor(), ports.voltageSensor(), ports.switches(), null), commands, simulated.snapshots);
+                ports.currentSensor(), ports.voltageSensor(), ports.switches(), ports.inputs(), null), commands,
+                simulated.snapshots, Set.of(), latched -> true);
 
         CompletableFuture<CommandResult> reply = commands.submit(new SimulationCommand.SetExternalCurrent(1000));
         hardwareLike.tick(1, 1);
@@ -217,6 +223,11 @@ class PackControllerTest {
         @Override
         public boolean readTemperatures(Measurement into) {
             return !silent && delegate.readTemperatures(into);
+        }
+
+        @Override
+        public long pecErrors() {
+            return delegate.pecErrors();
         }
     }
 }

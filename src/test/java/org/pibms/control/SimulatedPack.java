@@ -1,10 +1,19 @@
 package org.pibms.control;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.pibms.TestConfigs;
+import java.util.concurrent.CompletableFuture;
 import org.pibms.core.AnalogFrontEnd;
+import org.pibms.core.Command;
+import org.pibms.core.CommandResult;
+import org.pibms.core.PackSnapshot;
+import org.pibms.core.FaultId;
 import org.pibms.core.SystemClock;
+import org.pibms.core.settings.OutputSettings;
 import org.pibms.core.settings.Settings;
 import org.pibms.daemon.PackDrivers;
 import org.pibms.hw.BusException;
@@ -21,7 +30,10 @@ final class SimulatedPack {
     final SnapshotBuffer snapshots;
     final PackController.Ports ports;
     final PackController controller;
+    /** What the controller saved as latched across restarts, last first. */
+    final List<Set<FaultId>> latches = new ArrayList<>();
     final long period_ns;
+    private long deadline_ns;
 
     SimulatedPack(Path dir, int cells) {
         this(TestConfigs.simulated(cells, dir, "max"), null);
@@ -29,10 +41,15 @@ final class SimulatedPack {
 
     /** The real drivers over the emulated chips; {@code afe} wraps the AFE driver when not null. */
     SimulatedPack(Settings settings, UnaryOperator<AnalogFrontEnd> afe) {
+        this(settings, afe, Set.of());
+    }
+
+    /** As above, with faults latched before a (pretend) restart. */
+    SimulatedPack(Settings settings, UnaryOperator<AnalogFrontEnd> afe, Set<FaultId> latchedAtStart) {
         this.settings = settings;
         this.simulator = Simulator.create(settings, clock);
         this.snapshots = new SnapshotBuffer(settings.pack().cellCount(), settings.temperatureSensorNames(),
-                settings.pack().capacity_mAh(), true);
+                settings.outputs().stream().map(OutputSettings::name).toList(), settings.pack().capacity_mAh(), true);
         PackController.Ports drivers;
         try {
             drivers = PackDrivers.open(settings, simulator.board(), clock, simulator);
@@ -40,14 +57,20 @@ final class SimulatedPack {
             throw new AssertionError(e);
         }
         this.ports = afe == null ? drivers : new PackController.Ports(afe.apply(drivers.afe()),
-                drivers.currentSensor(), drivers.voltageSensor(), drivers.switches(), simulator);
-        this.controller = new PackController(settings, ports, commands, snapshots);
+                drivers.currentSensor(), drivers.voltageSensor(), drivers.switches(), drivers.inputs(), simulator);
+        this.controller = new PackController(settings, ports, commands, snapshots, latchedAtStart, latched -> {
+            latches.add(0, Set.copyOf(latched));
+            return true;
+        });
         this.period_ns = settings.control().period_ms() * 1_000_000L;
+        this.deadline_ns = clock.nanoTime();
     }
 
+    /** Ticks on absolute deadlines, as the control loop does, so conversions inside a tick do not add up. */
     void tick() {
+        deadline_ns += period_ns;
         try {
-            clock.sleepUntil(clock.nanoTime() + period_ns);
+            clock.sleepUntil(deadline_ns);
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
@@ -58,6 +81,17 @@ final class SimulatedPack {
         for (int i = 0; i < count; i++) {
             tick();
         }
+    }
+
+    PackSnapshot status() {
+        return snapshots.latest();
+    }
+
+    /** Submits a command and ticks once, so it is carried out; returns the answer. */
+    CommandResult command(Command command) {
+        CompletableFuture<CommandResult> reply = commands.submit(command);
+        tick();
+        return reply.getNow(null);
     }
 
     void ticksFor(double seconds) {

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.pibms.core.ActiveFault;
 import org.pibms.core.FaultId;
 import org.pibms.core.Measurement;
 import org.pibms.core.PackSnapshot;
@@ -14,24 +15,26 @@ import org.pibms.core.PackState;
 
 class SnapshotBufferTest {
 
+    private static final Protection QUIET = new ProtectionBench().protection;
+
     @Test
     void theSnapshotOfATickIsBuiltOnceAndShared() {
-        SnapshotBuffer buffer = new SnapshotBuffer(8, List.of("t"), 100_000, false);
+        SnapshotBuffer buffer = new SnapshotBuffer(8, List.of("t"), List.of(), 100_000, false);
         Measurement m = new Measurement(8, 1);
         m.invalidate(0);
-        buffer.publish(1, 1000, PackState.NORMAL, m, 50, true, true, true, 0, 0);
+        buffer.publish(1, 1000, PackState.NORMAL, m, 50, true, true, true, false, 0, false, false, false, 0, QUIET);
 
         PackSnapshot first = buffer.latest();
         assertThat(buffer.latest()).isSameAs(first);
 
-        buffer.publish(2, 1100, PackState.NORMAL, m, 50, true, true, true, 0, 0);
+        buffer.publish(2, 1100, PackState.NORMAL, m, 50, true, true, true, false, 0, false, false, false, 0, QUIET);
         assertThat(buffer.latest()).isNotSameAs(first);
         assertThat(buffer.latest().sequence()).isEqualTo(2);
     }
 
     @Test
     void everyFieldArrives() {
-        SnapshotBuffer buffer = new SnapshotBuffer(8, List.of("a", "b"), 100_000, true);
+        SnapshotBuffer buffer = new SnapshotBuffer(8, List.of("a", "b"), List.of("do1", "do2"), 100_000, true);
         Measurement m = new Measurement(8, 2);
         m.invalidate(0);
         for (int i = 0; i < 8; i++) {
@@ -42,8 +45,14 @@ class SnapshotBufferTest {
         m.setPackVoltage_mV(24_028);
         m.setTemperature_dC(1, 312);
 
-        buffer.publish(7, 42, PackState.FAULT, m, 12.5, true, false, true, 0b101,
-                FaultId.CELL_OVERVOLTAGE.bit());
+        m.setAcc(true);
+        ProtectionBench tripped = new ProtectionBench();
+        while (!tripped.tick(FaultId.CELL_OVERVOLTAGE, 3700)) {
+            // until the delay has passed
+        }
+
+        buffer.publish(7, 42, PackState.FAULT, m, 12.5, true, false, true, true, 0b10, true, false, true, 0b101,
+                tripped.protection);
 
         PackSnapshot s = buffer.latest();
         assertThat(s.sequence()).isEqualTo(7);
@@ -61,7 +70,17 @@ class SnapshotBufferTest {
         assertThat(s.chargeMos()).isFalse();
         assertThat(s.dischargeMos()).isTrue();
         assertThat(s.balancingMask()).isEqualTo(0b101);
-        assertThat(s.faults()).containsExactly(FaultId.CELL_OVERVOLTAGE);
+        assertThat(s.faults()).contains(new ActiveFault(FaultId.CELL_OVERVOLTAGE, ActiveFault.State.ACTIVE, "cell 4",
+                3700, 3650));
+        assertThat(s.precharging()).isTrue();
+        assertThat(s.outputNames()).containsExactly("do1", "do2");
+        assertThat(s.outputOn(0)).isFalse();
+        assertThat(s.outputOn(1)).isTrue();
+        assertThat(s.chargeManualOff()).isTrue();
+        assertThat(s.dischargeManualOff()).isFalse();
+        assertThat(s.lowPower()).isTrue();
+        assertThat(s.acc()).isTrue();
+        assertThat(s.accValid()).isTrue();
         assertThat(s.capacity_mAh()).isEqualTo(100_000);
     }
 
@@ -71,7 +90,7 @@ class SnapshotBufferTest {
      */
     @Test
     void readersNeverSeeATornTick() throws Exception {
-        SnapshotBuffer buffer = new SnapshotBuffer(20, List.of("t"), 100_000, false);
+        SnapshotBuffer buffer = new SnapshotBuffer(20, List.of("t"), List.of(), 100_000, false);
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<String> torn = new AtomicReference<>();
         AtomicLong reads = new AtomicLong();
@@ -102,7 +121,7 @@ class SnapshotBufferTest {
                 m.setCellVoltage_mV(i, tick);
             }
             m.setCurrent_mA(tick);
-            buffer.publish(tick, tick, PackState.NORMAL, m, 0, false, false, false, 0, 0);
+            buffer.publish(tick, tick, PackState.NORMAL, m, 0, false, false, false, false, 0, false, false, false, 0, QUIET);
         }
         done.set(true);
         for (Thread reader : readers) {

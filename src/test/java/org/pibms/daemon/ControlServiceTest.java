@@ -56,6 +56,17 @@ class ControlServiceTest {
     }
 
     @Test
+    void accIsSetWithSimAcc() {
+        assertThat(CommandJson.write(new SimulationCommand.SetAcc(true)).toString())
+                .isEqualTo("{\"type\":\"sim_acc\",\"active\":true}");
+        assertThat(service.apply("{\"request\":\"command\",\"command\":{\"type\":\"sim_acc\",\"active\":false}}"))
+                .isEqualTo("{\"ok\":true,\"message\":\"done\"}");
+        assertThat(lastCommand).isEqualTo(new SimulationCommand.SetAcc(false));
+        assertThat(service.apply("{\"request\":\"command\",\"command\":{\"type\":\"sim_acc\",\"active\":\"yes\"}}"))
+                .isEqualTo("{\"ok\":false,\"error\":\"malformed command: 'active' must be true or false\"}");
+    }
+
+    @Test
     void everyCommandSurvivesItsJsonForm() {
         for (SimulationCommand command : new SimulationCommand[] {
                 new SimulationCommand.SetExternalCurrent(-50_000),
@@ -64,6 +75,10 @@ class ControlServiceTest {
                 new SimulationCommand.ForceTemperature("mos", 612),
                 new SimulationCommand.ReleaseTemperature("mos"),
                 new SimulationCommand.SetAmbientTemperature(-100),
+                new SimulationCommand.SetAcc(true),
+                new SimulationCommand.SetAcc(false),
+                new SimulationCommand.InjectFault(SimulationCommand.InjectFault.Fault.SHORT_CIRCUIT, true, -1, "", 0.1),
+                new SimulationCommand.InjectFault(SimulationCommand.InjectFault.Fault.LOAD_SHORT, false, -1, "", 0.1),
                 new SimulationCommand.SetTimeScale(60),
                 new SimulationCommand.SetTimeScale(Double.POSITIVE_INFINITY)}) {
             assertThat(CommandJson.read(CommandJson.write(command))).isEqualTo(command);

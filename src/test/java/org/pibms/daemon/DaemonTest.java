@@ -140,7 +140,8 @@ class DaemonTest {
     @Test
     void missingHardwareIsAClearErrorAndLeavesNothingBehind() throws Exception {
         Path file = dir.resolve("pi.yaml");
-        Files.writeString(file, "pack: {chemistry: lfp, cells: 16, capacity_Ah: 100}\ndaemon: {socket: x.sock}\n");
+        Files.writeString(file, "pack: {chemistry: lfp, cells: 16, capacity_Ah: 100}\ndaemon: {socket: x.sock, state_directory: state}\n"
+                + "temperature_sensors: [{name: t, location: cell, gpio: 1}]\n");
         Settings settings = org.pibms.config.ConfigLoader.load(file);
 
         // this build machine is no Raspberry Pi: the GPIO character device is missing

@@ -1,11 +1,13 @@
 package org.pibms.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.pibms.core.ActiveFault;
 import org.pibms.core.FaultId;
 import org.pibms.core.PackSnapshot;
 import org.pibms.core.PackState;
@@ -25,8 +27,20 @@ class StatusJsonTest {
             .capacity_mAh(100_000)
             .temperatures(List.of("cells_top", "mos"), new int[] {251, -52}, new boolean[] {true, false})
             .mos(true, false)
+            .precharging(true)
+            .manualOff(true, false)
+            .outputs(List.of("alarm", "heater"), new boolean[] {true, false})
+            .acc(true, true)
+            .lowPower(false)
             .balancingMask(0b100)
-            .faults(Set.of(FaultId.CELL_UNDERVOLTAGE))
+            .faults(List.of(
+                    new ActiveFault(FaultId.CELL_UNDERVOLTAGE, ActiveFault.State.ACTIVE, "cell 4", 2480, 2500),
+                    new ActiveFault(FaultId.DISCHARGE_OVERCURRENT, ActiveFault.State.LOCKED_OUT, "", 120_500, 100_000),
+                    new ActiveFault(FaultId.CHARGE_UNDERTEMPERATURE, ActiveFault.State.ACTIVE, "sensor cells_top", -52,
+                            0),
+                    new ActiveFault(FaultId.LOW_SOC, ActiveFault.State.ACTIVE, "", 45, 50),
+                    new ActiveFault(FaultId.AFE_COMMUNICATION_LOST, ActiveFault.State.ACTIVE, "", 10, 10),
+                    new ActiveFault(FaultId.OPEN_WIRE, ActiveFault.State.ACTIVE, "wire above cell 4", 1, 1)))
             .build();
 
     @Test
@@ -51,14 +65,76 @@ class StatusJsonTest {
         assertThat(json.get("discharge_mos").asBoolean()).isFalse();
         assertThat(json.get("balancing")).hasSize(1);
         assertThat(json.get("balancing").get(0).asInt()).isEqualTo(3);
-        assertThat(json.get("faults").get(0).asText()).isEqualTo("cell_undervoltage");
+        assertThat(json.get("precharging").asBoolean()).isTrue();
+        assertThat(json.get("manual_off")).hasSize(1);
+        assertThat(json.get("manual_off").get(0).asText()).isEqualTo("charge");
+        assertThat(json.get("outputs").get("alarm").asBoolean()).isTrue();
+        assertThat(json.get("outputs").get("heater").isBoolean()).isTrue();
+        assertThat(json.get("outputs").get("heater").asBoolean()).isFalse();
+        assertThat(json.get("acc").asBoolean()).isTrue();
+        assertThat(json.get("low_power").isBoolean()).isTrue();
+        assertThat(json.get("low_power").asBoolean()).isFalse();
+        assertThat(json.get("faults")).hasSize(6);
     }
 
     @Test
-    void readsBackWhatItWrote() {
-        PackSnapshot back = StatusJson.read(StatusJson.write(snapshot));
+    void faultsCarryWhereTheyCameFromAndTheirReadingInTheConfigUnit() throws Exception {
+        JsonNode faults = StatusJson.MAPPER.readTree(StatusJson.write(snapshot).toString()).get("faults");
 
+        assertThat(faults.get(0).toString()).isEqualTo("{\"id\":\"cell_undervoltage\",\"severity\":\"protection\","
+                + "\"reaction\":\"discharge\",\"state\":\"active\",\"source\":\"cell 4\",\"value\":2480,"
+                + "\"threshold\":2500,\"unit\":\"mV\"}");
+        assertThat(faults.get(1).get("state").asText()).isEqualTo("locked_out");
+        assertThat(faults.get(1).get("source").isNull()).isTrue();
+        assertThat(faults.get(1).get("value").asDouble()).isEqualTo(120.5);
+        assertThat(faults.get(1).get("threshold").asDouble()).isEqualTo(100.0);
+        assertThat(faults.get(1).get("unit").asText()).isEqualTo("A");
+        assertThat(faults.get(2).get("value").asDouble()).isEqualTo(-5.2);
+        assertThat(faults.get(2).get("unit").asText()).isEqualTo("C");
+        assertThat(faults.get(3).get("value").asDouble()).isEqualTo(4.5);
+        assertThat(faults.get(3).get("unit").asText()).isEqualTo("pct");
+        assertThat(faults.get(4).get("value").isIntegralNumber()).isTrue();
+        assertThat(faults.get(4).get("unit").asText()).isEqualTo("ticks");
+        assertThat(faults.get(5).get("value").asInt()).isEqualTo(1);
+        assertThat(faults.get(5).get("threshold").asInt()).isEqualTo(1);
+        assertThat(faults.get(5).get("unit").asText()).isEmpty();
+    }
+
+    @Test
+    void readsBackWhatItWrote() throws Exception {
+        PackSnapshot back = StatusJson.read(StatusJson.MAPPER.readTree(StatusJson.write(snapshot).toString()));
+
+        assertThat(back.faults()).isEqualTo(snapshot.faults());
+        assertThat(back.precharging()).isTrue();
+        assertThat(back.chargeManualOff()).isTrue();
+        assertThat(back.dischargeManualOff()).isFalse();
+        assertThat(back.outputNames()).containsExactly("alarm", "heater");
+        assertThat(back.acc()).isTrue();
+        assertThat(back.accValid()).isTrue();
         assertThat(StatusJson.write(back)).isEqualTo(StatusJson.write(snapshot));
+    }
+
+    @Test
+    void anUnreadableAccIsNullAndReadsBackInvalid() {
+        PackSnapshot noAcc = PackSnapshot.builder().acc(true, false).lowPower(true).build();
+
+        JsonNode json = StatusJson.write(noAcc);
+
+        assertThat(json.get("acc").isNull()).isTrue();
+        assertThat(json.get("manual_off")).isEmpty();
+        assertThat(json.get("outputs")).isEmpty();
+        PackSnapshot back = StatusJson.read(json);
+        assertThat(back.accValid()).isFalse();
+        assertThat(back.lowPower()).isTrue();
+    }
+
+    @Test
+    void anUnknownFaultIsMalformed() {
+        ObjectNode json = StatusJson.write(snapshot);
+        ((ObjectNode) json.get("faults").get(0)).put("id", "gremlins");
+
+        assertThatThrownBy(() -> StatusJson.read(json)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("faults: unknown fault 'gremlins'");
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.pibms.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +23,9 @@ class PackModelTest {
     private static final long SECOND_ns = 1_000_000_000L;
     private static final double R0_mOhm = 0.5; // the default for 100 Ah LFP
     private static final double R1_mOhm = 0.3;
+    /** The default load: 47 Ω × 4700 µF and 10 kΩ × 4700 µF. */
+    private static final double PRECHARGE_TAU_s = 47 * 4700e-6;
+    private static final double BLEED_TAU_s = 10_000 * 4700e-6;
 
     @TempDir
     Path dir;
@@ -107,10 +111,109 @@ class PackModelTest {
         model.setMosfets(false, true);
         advance(10);
         assertThat(model.current_A()).isZero();
+    }
+
+    @Test
+    void theLoadFollowsTheDischargeMosAndThenEmptiesThroughTheBleedResistor() throws Exception {
+        model.setMosfets(false, true);
+        model.setExternalCurrent_A(-30);
+        advance(10);
         assertThat(model.loadVoltage_mV()).isEqualTo(model.packVoltage_mV());
 
+        double atOpening_mV = model.loadVoltage_mV();
         model.setMosfets(false, false);
+        assertThat(model.loadVoltage_mV()).as("the capacitor keeps the voltage it had").isEqualTo(atOpening_mV);
+        assertThat(model.packVoltage_mV()).as("the pack recovers its IR drop").isGreaterThan(atOpening_mV);
+
+        advance(BLEED_TAU_s);
+        assertThat(model.loadVoltage_mV()).isCloseTo(atOpening_mV * Math.exp(-1), withinPercentage(1));
+        advance(4 * BLEED_TAU_s);
+        assertThat(model.loadVoltage_mV()).isCloseTo(atOpening_mV * Math.exp(-5), withinPercentage(1));
+    }
+
+    @Test
+    void aChargerHoldsTheLoadSideThroughTheChargeMos() throws Exception {
+        model.setMosfets(true, false);
+        model.setExternalCurrent_A(30);
+        advance(10);
+        assertThat(model.loadVoltage_mV()).isEqualTo(model.packVoltage_mV());
+
+        model.setExternalCurrent_A(0); // the charger stops: nothing holds the load any more
+        double atStop_mV = model.loadVoltage_mV();
+        advance(BLEED_TAU_s);
+        assertThat(model.loadVoltage_mV()).isCloseTo(atStop_mV * Math.exp(-1), withinPercentage(1));
+    }
+
+    @Test
+    void aPrechargeFollowsTheRcCurve() throws Exception {
+        emptyLoad();
+        double pack_mV = model.packVoltage_mV();
+        model.setPrecharge(true);
+
+        for (int step = 1; step <= 10; step++) {
+            advance(0.1);
+            double expected_mV = pack_mV * (1 - Math.exp(-step * 0.1 / PRECHARGE_TAU_s));
+            assertThat(model.loadVoltage_mV()).as("after %d ms", step * 100).isCloseTo(expected_mV, withinPercentage(1));
+        }
+        assertThat(pack_mV - model.loadVoltage_mV()).as("within 2 V after 1 s").isLessThan(2000);
+        assertThat(model.current_A()).isZero();
+    }
+
+    @Test
+    void theLoadCapacitanceAndResistorsComeFromTheConfig() throws Exception {
+        model = pack(TestConfigs.simulatedYaml(16, dir, "max", """
+                  load:
+                    capacitance_uF: 1000
+                    precharge_resistor_Ohm: 100
+                    bleed_resistor_Ohm: 1000
+                """));
+        model.setMosfets(false, false);
+        double pack_mV = model.packVoltage_mV();
+        advance(1); // τ = 1 s
+        assertThat(model.loadVoltage_mV()).isCloseTo(pack_mV * Math.exp(-1), withinPercentage(1));
+
+        advance(30);
+        model.setPrecharge(true);
+        advance(0.1); // τ = 0.1 s
+        assertThat(model.loadVoltage_mV()).isCloseTo(pack_mV * (1 - Math.exp(-1)), withinPercentage(1));
+    }
+
+    @Test
+    void aShortedLoadNeverPrecharges() throws Exception {
+        emptyLoad();
+        model.setLoadShorted(true);
+        model.setPrecharge(true);
+        advance(10 * PRECHARGE_TAU_s);
         assertThat(model.loadVoltage_mV()).isZero();
+
+        model.setLoadShorted(false);
+        advance(PRECHARGE_TAU_s);
+        assertThat(model.loadVoltage_mV()).isCloseTo(model.packVoltage_mV() * (1 - Math.exp(-1)),
+                withinPercentage(1));
+    }
+
+    @Test
+    void theShortCircuitLatchCutsBothPathsWhateverTheGates() throws Exception {
+        model.setExternalCurrent_A(-100);
+        advance(1);
+        assertThat(model.current_A()).isEqualTo(-100);
+
+        model.setShortCircuit(true);
+        assertThat(model.current_A()).isZero();
+        assertThat(model.loadVoltage_mV()).as("the short is on the load").isZero();
+        model.setMosfets(true, true);
+        model.setExternalCurrent_A(50);
+        advance(1);
+        assertThat(model.current_A()).as("the gate lines cannot override the latch").isZero();
+        assertThat(model.loadVoltage_mV()).isZero();
+
+        model.setShortCircuit(false);
+        assertThat(model.current_A()).isEqualTo(50);
+        assertThat(model.loadVoltage_mV()).isEqualTo(model.packVoltage_mV());
+        model.setMosfets(false, false);
+        model.setShortCircuit(true);
+        model.setShortCircuit(false);
+        assertThat(model.current_A()).as("released, the paths follow the gates again").isZero();
     }
 
     @Test
@@ -187,6 +290,13 @@ class PackModelTest {
         model.setExternalCurrent_A(0);
         advance(60);
         return drop;
+    }
+
+    /** Opens both MOS and waits until the load capacitor is empty. */
+    private void emptyLoad() throws InterruptedException {
+        model.setMosfets(false, false);
+        advance(30 * BLEED_TAU_s);
+        assertThat(model.loadVoltage_mV()).isLessThan(0.001);
     }
 
     private double ocv(double soc_pct) {

@@ -121,6 +121,7 @@ public final class Ina228 implements CurrentSensor {
                 into.setTemperature_dC(dieSensor, (int) Math.round((short) read16(DIETEMP) * DIETEMP_C_PER_CODE * 10));
             }
             checkAlert(diagnostics);
+            into.setCurrentAlert(alerting);
             if (failing) {
                 failing = false;
                 log.warn("INA228 on {}: current readings valid again", i2c.name());

@@ -5,6 +5,7 @@ import java.util.List;
 import org.pibms.afe.Thermistor;
 import org.pibms.core.AnalogFrontEnd;
 import org.pibms.core.Clock;
+import org.pibms.core.FaultId;
 import org.pibms.core.Measurement;
 import org.pibms.core.settings.HardwareSettings;
 import org.pibms.core.settings.HardwareSettings.ConversionRate;
@@ -142,8 +143,8 @@ public final class Ltc6813Chain implements AnalogFrontEnd {
         this.cellConversion_ns = settings.rate().cellConversion_us() * 1000L;
         this.auxConversion_ns = settings.rate().auxConversion_us() * 1000L;
         this.statusConversion_ns = settings.rate().statusConversion_us() * 1000L;
-        this.vuv = Registers.vuv(protection.cellUndervoltage().trip_mV());
-        this.vov = Registers.vov(protection.cellOvervoltage().trip_mV());
+        this.vuv = Registers.vuv(protection.limit(FaultId.CELL_UNDERVOLTAGE).trip());
+        this.vov = Registers.vov(protection.limit(FaultId.CELL_OVERVOLTAGE).trip());
         this.dcto = HardwareSettings.Ltc6813.DISCHARGE_TIMEOUTS_min.indexOf(settings.dischargeTimeout_min());
 
         this.thermistor = new Thermistor(settings.thermistor());
@@ -289,7 +290,7 @@ public final class Ltc6813Chain implements AnalogFrontEnd {
         return open;
     }
 
-    /** PEC errors seen since start, including those a retry recovered from. */
+    @Override
     public long pecErrors() {
         return pecErrors;
     }

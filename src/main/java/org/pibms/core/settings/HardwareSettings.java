@@ -149,7 +149,19 @@ public record HardwareSettings(Spi spi, int i2cBus, Ltc6813 ltc6813, Ina228 ina2
     public record AnalogInput(int input, double dividerRatio) {
     }
 
-    /** GPIO lines (BCM numbering) of the MOSFET drivers; high = on. */
-    public record Gpio(int chargeMos, int dischargeMos) {
+    /**
+     * The GPIO lines of the switching board (BCM numbers on the Pi's gpiochip).
+     *
+     * @param chargeMos    the charge MOS gate driver, high = conducting
+     * @param dischargeMos the discharge MOS gate driver, high = conducting
+     * @param acc          the ACC wake input, if wired
+     * @param shortCircuit the hardware short-circuit latch, if wired: active while the
+     *                     comparator has cut the pack off
+     */
+    public record Gpio(int chargeMos, int dischargeMos, Optional<Input> acc, Optional<Input> shortCircuit) {
+    }
+
+    /** A GPIO input and the level at which it is active. */
+    public record Input(int line, boolean activeHigh) {
     }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
  * Everything the config file says, validated: a value that reaches a record is in range and
  * consistent with the others.
  *
+ * @param outputs    the digital outputs (DO1–DO3), in config order
  * @param simulation present when the daemon runs on the built-in simulated pack
  */
 public record Settings(
@@ -14,15 +15,30 @@ public record Settings(
         ProtectionSettings protection,
         List<TemperatureSensorSettings> temperatureSensors,
         HardwareSettings hardware,
+        List<OutputSettings> outputs,
+        SwitchingSettings switching,
+        LowPowerSettings lowPower,
         ControlSettings control,
         DaemonSettings daemon,
         Optional<SimulationSettings> simulation) {
 
     public Settings {
         temperatureSensors = List.copyOf(temperatureSensors);
+        outputs = List.copyOf(outputs);
     }
 
     public List<String> temperatureSensorNames() {
         return temperatureSensors.stream().map(TemperatureSensorSettings::name).toList();
+    }
+
+    /** True when an output is the pre-charge relay, so the discharge MOS closes only after a pre-charge. */
+    public boolean hasPrecharge() {
+        return outputs.stream().anyMatch(o -> o.function() == OutputSettings.Function.PRECHARGE);
+    }
+
+    /** The protection table's view of the pack. */
+    public ProtectionSettings.Pack protectedPack() {
+        return new ProtectionSettings.Pack(pack.chemistry(), pack.cellCount(), pack.capacity_mAh(),
+                (int) Math.round(hardware.ina228().maxCurrent_A() * 1000));
     }
 }

@@ -17,7 +17,8 @@ public record SimulationSettings(
         int ambient_dC,
         SimulatedCells cells,
         double mosResistance_mOhm,
-        SimulatedSensors sensors) {
+        SimulatedSensors sensors,
+        Load load) {
 
     /**
      * Cell model parameters and their cell-to-cell spread (standard deviations, in per cent of
@@ -35,6 +36,24 @@ public record SimulationSettings(
 
     /** Measurement errors of the simulated sensors. */
     public record SimulatedSensors(double voltageNoise_mV, double currentNoise_mA, int currentOffset_mA) {
+    }
+
+    /**
+     * What sits on the load side of the MOSFETs: an inverter's input capacitors, the pre-charge
+     * resistor that charges them, and a bleed resistor that slowly empties them while the load
+     * is disconnected.
+     */
+    public record Load(double capacitance_uF, double prechargeResistor_Ohm, double bleedResistor_Ohm) {
+
+        /** The pre-charge time constant, R × C. */
+        public double prechargeTau_s() {
+            return prechargeResistor_Ohm * capacitance_uF * 1e-6;
+        }
+
+        /** The time constant in which the load empties while disconnected. */
+        public double bleedTau_s() {
+            return bleedResistor_Ohm * capacitance_uF * 1e-6;
+        }
     }
 
     /**

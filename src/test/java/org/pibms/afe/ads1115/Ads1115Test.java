@@ -39,7 +39,7 @@ class Ads1115Test {
     @Test
     void packAndLoadVoltagesArriveEverySecondTick() throws Exception {
         setUp("hardware:\n  ads1115:\n    load: {input: 1, divider_ratio: 31}\n");
-        simulator.chargePin().set(true);
+        simulator.dischargePin().set(true);
 
         assertThat(tick()).isTrue();
         assertThat(m.packVoltageValid()).as("the first conversion is still running").isFalse();
@@ -50,7 +50,14 @@ class Ads1115Test {
         assertThat((double) m.packVoltage_mV()).isCloseTo(simulator.model().packVoltage_mV(), within(4.0));
         assertThat((double) m.loadVoltage_mV()).isCloseTo(simulator.model().packVoltage_mV(), within(4.0));
 
-        simulator.chargePin().set(false);
+        simulator.dischargePin().set(false);
+        tick();
+        tick();
+        // the load's capacitance keeps its voltage, draining through the bleed resistor (τ 47 s)
+        double pack_mV = simulator.model().packVoltage_mV();
+        assertThat((double) m.loadVoltage_mV()).isCloseTo(pack_mV * Math.exp(-0.2 / 47), within(8.0));
+
+        simulator.model().setLoadShorted(true);
         tick();
         tick();
         assertThat(m.loadVoltage_mV()).isZero();

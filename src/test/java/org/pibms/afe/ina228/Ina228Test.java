@@ -150,13 +150,22 @@ class Ina228Test {
 
         simulator.model().setExternalCurrent_A(80);
         driver.readCurrent(m);
+        m.invalidate(clock.nanoTime());
         driver.readCurrent(m);
         assertThat(driver.alerting()).isFalse();
+        assertThat(m.currentAlert()).isFalse();
 
         simulator.model().setExternalCurrent_A(120);
         driver.readCurrent(m);
+        m.invalidate(clock.nanoTime());
         driver.readCurrent(m);
         assertThat(driver.alerting()).isTrue();
+        assertThat(m.currentAlert()).as("the measurement carries the ALERT").isTrue();
+
+        simulator.ina228Emulator().setSilent(true);
+        m.invalidate(clock.nanoTime());
+        assertThat(driver.readCurrent(m)).isFalse();
+        assertThat(m.currentAlert()).as("no ALERT without a reading").isFalse();
     }
 
     /** A register file that answers like an INA228 that has just been reset. */

@@ -20,7 +20,7 @@ import org.pibms.daemon.PackDrivers;
  * </pre>
  *
  * It reads every chip once through the real drivers and checks that the readings are
- * plausible. It never closes a MOSFET: both outputs are driven off.
+ * plausible. It never closes a MOSFET: both MOS lines and every configured output are driven off.
  */
 @EnabledIfSystemProperty(named = "pibms.hw", matches = "pi")
 class PiSmokeTest {
@@ -31,7 +31,7 @@ class PiSmokeTest {
         SystemClock clock = new SystemClock();
         try (Pi4jBoard board = Pi4jBoard.open()) {
             PackController.Ports ports = PackDrivers.open(settings, board, clock, null);
-            assertThat(ports.switches().apply(false, false)).as("both MOSFETs driven off").isTrue();
+            assertThat(ports.switches().apply(false, false, 0)).as("both MOSFETs and every output driven off").isTrue();
             Measurement m = new Measurement(settings.pack().cellCount(), settings.temperatureSensors().size());
             for (int read = 0; read < 3; read++) { // the voltage ADC needs a tick to deliver
                 m.invalidate(clock.nanoTime());

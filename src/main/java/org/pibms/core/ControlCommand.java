@@ -1,0 +1,44 @@
+package org.pibms.core;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** Commands that operate the BMS: manual MOS control, fault reset and run-time limit changes. */
+public sealed interface ControlCommand extends Command {
+
+    /** A current path through the MOSFETs. */
+    enum Path {
+        CHARGE, DISCHARGE;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Optional<Path> fromId(String id) {
+            for (Path p : values()) {
+                if (p.id().equals(id)) {
+                    return Optional.of(p);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Manual MOS control. Off holds the path open until a manual on; on only takes back a manual
+     * off, it never overrides a protection.
+     */
+    record SetMos(Path path, boolean on) implements ControlCommand {
+    }
+
+    /** Ends every manual-reset and locked-out fault whose cause is gone, and re-runs the open-wire check. */
+    record ResetFaults() implements ControlCommand {
+    }
+
+    /**
+     * Changes one protection key at run time, in the config's unit, e.g. {@code cell_overvoltage.trip_mV}
+     * = 3600. Validated by the same rules as the config file; lasts until the daemon restarts.
+     */
+    record SetProtection(String key, String value) implements ControlCommand {
+    }
+}
