@@ -24,6 +24,14 @@ class ControlLoopTest {
         long slowBy_ns;
         int failingTick = -1;
         long stoppedAt_ns = -1;
+        /** After ticks slowFrom+1 .. slowUntil the task asks for a 1 s period, as the low-power mode does. */
+        int slowFrom = Integer.MAX_VALUE;
+        int slowUntil = Integer.MAX_VALUE;
+
+        @Override
+        public long period_ns(long normal_ns) {
+            return ticks.size() > slowFrom && ticks.size() <= slowUntil ? 1000 * MS : normal_ns;
+        }
 
         @Override
         public void tick(long now_ns, long wallClock_ms) {
@@ -72,6 +80,20 @@ class ControlLoopTest {
         }
         assertThat(recorder.loop.overruns()).isZero();
         assertThat(recorder.stoppedAt_ns).isEqualTo(5 * MS + 999 * 100 * MS);
+    }
+
+    @Test
+    void theTaskCanSlowThePeriodDownAndSpeedItUpAgain() {
+        ManualClock clock = new ManualClock(0);
+        Recorder recorder = new Recorder();
+        recorder.stopAfter = 6;
+        recorder.slowFrom = 1; // after ticks 2 and 3 the next deadline is 1 s away
+        recorder.slowUntil = 3;
+
+        run(clock, 100, recorder);
+
+        assertThat(recorder.ticks).containsExactly(0L, 100 * MS, 1100 * MS, 2100 * MS, 2200 * MS, 2300 * MS);
+        assertThat(recorder.loop.overruns()).isZero();
     }
 
     @Test

@@ -129,6 +129,20 @@ class DaemonTest {
     }
 
     @Test
+    void aLatchFileThatCannotBeTrustedStopsTheStartAndFreesTheSocket() throws Exception {
+        Settings settings = TestConfigs.simulated(16, dir, "1");
+        Path latches = settings.daemon().stateDirectory().resolve("latched-faults");
+        Files.createDirectories(latches.getParent());
+        Files.writeString(latches, "cell_deep_discharge\ncrc32 00000000\n");
+
+        assertThatThrownBy(() -> Daemon.start(settings))
+                .isInstanceOf(DaemonException.class)
+                .hasMessageStartingWith(latches + " cannot be trusted: its checksum does not match");
+        assertThat(settings.daemon().socket()).doesNotExist();
+        assertThat(latches).hasContent("cell_deep_discharge\ncrc32 00000000");
+    }
+
+    @Test
     void withoutADaemonTheClientSaysSo() {
         Path socket = dir.resolve("pibms.sock");
 
