@@ -1,6 +1,5 @@
 package org.pibms.sim;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +57,8 @@ public final class Simulator implements SimulationControl {
     private final EmulatedPin chargePin;
     private final EmulatedPin dischargePin;
     private final Map<String, EmulatedPin> outputPins = new LinkedHashMap<>();
-    private final List<Line> prechargeOutputs = new ArrayList<>();
+    /** The pre-charge output (the config allows one), or null when there is none. */
+    private Line prechargeOutput;
     /** The ACC input, or null when not wired. */
     private final Line acc;
     /** The short-circuit latch input, or null when not wired. */
@@ -82,7 +82,7 @@ public final class Simulator implements SimulationControl {
             boolean precharge = output.function() == OutputSettings.Function.PRECHARGE;
             EmulatedPin pin = new EmulatedPin(output.name(), false, precharge ? high -> updatePrecharge() : null);
             if (precharge) {
-                prechargeOutputs.add(new Line(pin, output.activeHigh()));
+                prechargeOutput = new Line(pin, output.activeHigh());
             }
             outputPins.put(output.name(), pin);
             pins.put(output.gpio(), pin);
@@ -211,9 +211,9 @@ public final class Simulator implements SimulationControl {
         model.setMosfets(chargePin.isHigh(), dischargePin.isHigh());
     }
 
-    /** The pre-charge resistor conducts while any pre-charge output is at its active level. */
+    /** The pre-charge resistor conducts while the pre-charge output is at its active level. */
     private void updatePrecharge() {
-        model.setPrecharge(prechargeOutputs.stream().anyMatch(Line::active));
+        model.setPrecharge(prechargeOutput != null && prechargeOutput.active());
     }
 
     @Override

@@ -79,7 +79,6 @@ public final class ProtectionRules {
             case "rated_A" -> pulse.rated_mA() / 1000.0;
             case "pulse_A" -> pulse.pulse_mA() / 1000.0;
             case "pulse_s" -> pulse.pulse_ms() / 1000.0;
-            case "recover_pct" -> limit.recover() / 10.0;
             default -> {
                 if (key.equals("trip_" + unit.suffix())) {
                     yield display(unit, limit.trip());
@@ -193,7 +192,7 @@ public final class ProtectionRules {
             String recover = "recover_" + unit.suffix();
             Window window = window(id, pack, cell);
             if (window != null && id != FaultId.MOS_PULSE_OVERLOAD) {
-                if (limit.trip() < window.min || limit.trip() > window.max) {
+                if (outside(limit.trip(), window)) {
                     problems.add(new Problem(id, trip, unit.format(limit.trip()) + " is outside the safe range "
                             + unit.format(window.min) + " .. " + unit.format(window.max) + window.why));
                 }
@@ -203,8 +202,7 @@ public final class ProtectionRules {
                 if (above ? limit.recover() >= limit.trip() : limit.recover() <= limit.trip()) {
                     problems.add(new Problem(id, recover, "must be " + (above ? "below" : "above") + " " + trip + " ("
                             + unit.format(limit.trip()) + "), or the fault could never clear"));
-                } else if (limit.recover() < window(id, pack, cell, true).min
-                        || limit.recover() > window(id, pack, cell, true).max) {
+                } else if (outside(limit.recover(), window(id, pack, cell, true))) {
                     Window w = window(id, pack, cell, true);
                     problems.add(new Problem(id, recover, unit.format(limit.recover()) + " is outside "
                             + unit.format(w.min) + " .. " + unit.format(w.max)));
@@ -342,6 +340,10 @@ public final class ProtectionRules {
             case LOW_SOC -> recovery ? new Window(0, 1000, "") : new Window(0, 500, "");
             case MOS_PULSE_OVERLOAD, SHORT_CIRCUIT, OPEN_WIRE, TEMPERATURE_SENSOR_FAILURE, PRECHARGE_FAILED -> null;
         };
+    }
+
+    private static boolean outside(int value, Window window) {
+        return value < window.min() || value > window.max();
     }
 
     private static Window temperatures() {
