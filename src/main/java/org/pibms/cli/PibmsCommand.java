@@ -8,7 +8,7 @@ import picocli.CommandLine.IVersionProvider;
         mixinStandardHelpOptions = true,
         versionProvider = PibmsCommand.Version.class,
         subcommands = {RunCommand.class, StatusCommand.class, MosCommand.class, FaultCommand.class, SetCommand.class,
-            CheckConfigCommand.class, SimCommand.class})
+            CheckConfigCommand.class, SimCommand.class, ReplayCommand.class, BenchCommand.class})
 final class PibmsCommand {
 
     static final class Version implements IVersionProvider {

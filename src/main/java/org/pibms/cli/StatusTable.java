@@ -33,9 +33,12 @@ final class StatusTable {
                 s.packVoltageValid() ? String.format(Locale.ROOT, "%.2f V", s.packVoltage_mV() / 1000.0) : "? V",
                 s.currentValid() ? String.format(Locale.ROOT, "%+.2f A", s.current_mA() / 1000.0) : "? A",
                 s.currentValid() ? direction(s.current_mA()) : ""));
-        out.append(String.format(Locale.ROOT, "%-9s %s of %.1f Ah%n", "SOC",
+        out.append(String.format(Locale.ROOT, "%-9s %s of %.1f Ah%s%n", "SOC",
                 s.socValid() ? String.format(Locale.ROOT, "%.1f %%", s.soc_pct()) : "unknown",
-                s.capacity_mAh() / 1000.0));
+                s.capacity_mAh() / 1000.0, s.soc() == null ? "" : String.format(Locale.ROOT,
+                        "   ±%.1f %%, cells %.0f-%.0f %%, SOH %.0f %%, last calibration %s",
+                        s.soc().uncertainty_pct(), s.soc().minCellSoc_pct(), s.soc().maxCellSoc_pct(), s.soh_pct(),
+                        s.soc().lastCalibration().id())));
         out.append(String.format(Locale.ROOT, "%-9s %s%n", "Temps", temperatures(s)));
         out.append(String.format(Locale.ROOT, "%-9s charge %s   discharge %s%n", "MOS",
                 mos(s.chargeMos(), s.chargeManualOff(), false),

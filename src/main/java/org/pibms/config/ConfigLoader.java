@@ -24,6 +24,7 @@ import org.pibms.core.Chemistry;
 import org.pibms.core.FaultId;
 import org.pibms.core.Recovery;
 import org.pibms.core.Measurement;
+import org.pibms.core.OcvCurve;
 import org.pibms.core.settings.ControlSettings;
 import org.pibms.core.settings.DaemonSettings;
 import org.pibms.core.settings.HardwareSettings;
@@ -32,6 +33,8 @@ import org.pibms.core.settings.LowPowerSettings;
 import org.pibms.core.settings.OutputSettings;
 import org.pibms.core.settings.ProtectionRules;
 import org.pibms.core.settings.ProtectionSettings;
+import org.pibms.core.settings.RecorderSettings;
+import org.pibms.core.settings.SocSettings;
 import org.pibms.core.settings.SwitchingSettings;
 import org.pibms.core.settings.SensorLocation;
 import org.pibms.core.settings.Settings;
@@ -148,6 +151,8 @@ public final class ConfigLoader {
         SwitchingSettings switching = switching(root.section("switching"), outputs, hardware);
         LowPowerSettings lowPower = lowPower(root.section("low_power"), control);
         DaemonSettings daemon = daemon(root.section("daemon"), directory);
+        SocSettings soc = soc(root.section("soc"), pack, hardware, protection);
+        RecorderSettings recorder = recorder(root.section("recorder"), directory);
         Optional<SimulationSettings> simulation = root.has("simulation")
                 ? Optional.of(simulation(root.section("simulation"), pack))
                 : Optional.empty();
@@ -157,7 +162,7 @@ public final class ConfigLoader {
             throw new ConfigException(problems.sorted());
         }
         return new Settings(pack, protection, sensors, hardware, outputs, switching, lowPower, control, daemon,
-                simulation);
+                soc, recorder, simulation);
     }
 
     private static PackSettings pack(Section s) {
@@ -407,6 +412,180 @@ public final class ConfigLoader {
         return new DaemonSettings(socket, statusInterval, state);
     }
 
+    /**
+     * The SOC estimator. Every value has a per-chemistry default (docs/soc.md); the checks here
+     * keep the calibrations reachable inside the protection limits.
+     */
+    private static SocSettings soc(Section s, PackSettings pack, HardwareSettings hardware,
+            ProtectionSettings protection) {
+        int sensorMax_mA = (int) Math.round(hardware.ina228().maxCurrent_A() * 1000);
+        SocSettings d = SocSettings.defaultsFor(pack.chemistry(), pack.capacity_mAh(), sensorMax_mA);
+        OcvCurve ocv = ocvCurve(s.section("ocv"), d.ocv());
+        int ocvUncertainty = s.optionalInt("ocv_uncertainty_mV", d.ocvUncertainty_mV(), 1, 200);
+        List<SocSettings.Band> bands = trustedBands(s, d.trustedBands());
+
+        Section r = s.section("rest");
+        SocSettings.Rest rest = new SocSettings.Rest(
+                amps(r, "current_A", d.rest().current_mA(), 0.01, 100),
+                minutes(r, "time_min", d.rest().time_ms(), 1, 600),
+                minutes(r, "cold_time_min", d.rest().coldTime_ms(), 1, 1440),
+                (int) Math.round(r.optionalDecimal("cold_below_C", d.rest().coldBelow_dC() / 10.0, -30, 40) * 10),
+                r.optionalInt("max_drift_mV", d.rest().maxDrift_mV(), 0, 50),
+                minutes(r, "drift_window_min", d.rest().driftWindow_ms(), 1, 120));
+        r.finish();
+        if (rest.coldTime_ms() < rest.time_ms()) {
+            r.problem("cold_time_min", "must be at least rest.time_min: cells relax more slowly in the cold");
+        }
+        if (rest.driftWindow_ms() > rest.time_ms()) {
+            r.problem("drift_window_min", "must be at most rest.time_min: the drift is measured at the end of the rest");
+        }
+
+        Section f = s.section("full");
+        SocSettings.FullCharge full = new SocSettings.FullCharge(
+                f.optionalInt("cell_mV", d.full().cell_mV(), 2000, 4500),
+                amps(f, "tail_current_A", d.full().tailCurrent_mA(), 0.01, 1000),
+                f.optionalInt("hold_s", d.full().hold_ms() / 1000, 1, 3600) * 1000);
+        f.finish();
+        int overvoltage = protection.limit(FaultId.CELL_OVERVOLTAGE).trip();
+        if (full.cell_mV() >= overvoltage) {
+            f.problem("cell_mV", full.cell_mV() + " mV is at or above protection.cell_overvoltage.trip_mV ("
+                    + overvoltage + " mV): charging stops before a full charge could be seen");
+        }
+
+        Section e = s.section("empty");
+        SocSettings.EmptyKnee empty = new SocSettings.EmptyKnee(
+                e.optionalInt("cell_mV", d.empty().cell_mV(), 2000, 4000),
+                amps(e, "max_current_A", d.empty().maxCurrent_mA(), 0.01, 1000),
+                e.optionalInt("hold_s", d.empty().hold_ms() / 1000, 1, 3600) * 1000,
+                (int) Math.round(e.optionalDecimal("cell_resistance_mOhm", 0, 0, 100) * 1000));
+        e.finish();
+        int undervoltage = protection.limit(FaultId.CELL_UNDERVOLTAGE).trip();
+        if (empty.cell_mV() <= undervoltage) {
+            e.problem("cell_mV", empty.cell_mV() + " mV is at or below protection.cell_undervoltage.trip_mV ("
+                    + undervoltage + " mV): discharging stops before the empty knee could be seen");
+        } else if (empty.cell_mV() >= full.cell_mV()) {
+            e.problem("cell_mV", "must be below soc.full.cell_mV (" + full.cell_mV() + " mV)");
+        }
+
+        double displayRate = s.optionalDecimal("display_rate_pct_per_min", d.displayRate_pctPerMin(), 0.1, 100);
+
+        Section l = s.section("capacity_learning");
+        SocSettings.CapacityLearning learning = new SocSettings.CapacityLearning(
+                l.optionalDecimal("min_delta_pct", d.learning().minDelta_pct(), 20, 100),
+                (int) Math.round(l.optionalDecimal("min_temperature_C", d.learning().minTemperature_dC() / 10.0, -20, 60) * 10),
+                (int) Math.round(l.optionalDecimal("max_temperature_C", d.learning().maxTemperature_dC() / 10.0, -20, 60) * 10),
+                l.optionalDecimal("smoothing", d.learning().smoothing(), 0.01, 1));
+        l.finish();
+        if (learning.maxTemperature_dC() <= learning.minTemperature_dC()) {
+            l.problem("max_temperature_C", "must be above min_temperature_C");
+        }
+
+        Section z = s.section("auto_zero");
+        SocSettings.AutoZero autoZero = new SocSettings.AutoZero(
+                z.optionalInt("window_s", d.autoZero().window_ms() / 1000, 5, 3600) * 1000,
+                amps(z, "rest_below_A", 0, 0, 100),
+                amps(z, "max_offset_A", d.autoZero().maxOffset_mA(), 0.001, 100));
+        z.finish();
+        if (autoZero.restBelow_mA() > 0 && autoZero.restBelow_mA() > autoZero.maxOffset_mA()) {
+            z.problem("rest_below_A", "must be at most max_offset_A: a reading above the largest plausible offset"
+                    + " is a real current");
+        }
+        int saveInterval = s.optionalInt("save_interval_s", d.saveInterval_ms() / 1000, 10, 86_400);
+        s.finish();
+        return new SocSettings(ocv, ocvUncertainty, bands, rest, full, empty, displayRate, learning, autoZero,
+                saveInterval * 1000);
+    }
+
+    private static int amps(Section s, String key, int default_mA, double min_A, double max_A) {
+        return (int) Math.round(s.optionalDecimal(key, default_mA / 1000.0, min_A, max_A) * 1000);
+    }
+
+    private static int minutes(Section s, String key, int default_ms, double min, double max) {
+        return (int) Math.round(s.optionalDecimal(key, default_ms / 60_000.0, min, max) * 60_000);
+    }
+
+    /**
+     * {@code soc_pct: [...]} and one or more {@code curves: - temperature_C, cell_mV: [...]};
+     * absent, the chemistry's default.
+     */
+    private static OcvCurve ocvCurve(Section s, OcvCurve defaultCurve) {
+        if (!s.has("soc_pct") && !s.has("curves")) {
+            s.finish();
+            return defaultCurve;
+        }
+        List<Double> soc = s.optionalDecimalList("soc_pct");
+        List<Section> curves = s.sectionList("curves");
+        if (soc == null) {
+            s.problem("soc_pct", "an OCV table needs its SOC points, e.g. [0, 10, 20, ..., 100]");
+        }
+        if (curves.isEmpty()) {
+            s.problem("curves", "an OCV table needs at least one curve: - temperature_C: 25 with cell_mV: [...]");
+        }
+        int[] temperatures = new int[curves.size()];
+        int[][] voltages = new int[curves.size()][];
+        boolean complete = soc != null;
+        for (int i = 0; i < curves.size(); i++) {
+            Section curve = curves.get(i);
+            temperatures[i] = (int) Math.round(curve.optionalDecimal("temperature_C", 25, -40, 80) * 10);
+            List<Integer> cell = curve.optionalIntList("cell_mV", 1000, 5000);
+            if (cell == null) {
+                if (!curve.has("cell_mV")) {
+                    curve.problem("cell_mV", "missing: one voltage per SOC point");
+                }
+                complete = false;
+            } else {
+                voltages[i] = cell.stream().mapToInt(Integer::intValue).toArray();
+            }
+            curve.finish();
+        }
+        s.finish();
+        if (!complete || curves.isEmpty()) {
+            return defaultCurve;
+        }
+        try {
+            return OcvCurve.of(soc.stream().mapToDouble(Double::doubleValue).toArray(), temperatures, voltages);
+        } catch (IllegalArgumentException e) {
+            s.problem(curves.size() > 0 ? "curves" : "soc_pct", e.getMessage());
+            return defaultCurve;
+        }
+    }
+
+    private static List<SocSettings.Band> trustedBands(Section s, List<SocSettings.Band> defaults) {
+        if (!s.has("trusted_bands")) {
+            s.sectionList("trusted_bands");
+            return defaults;
+        }
+        List<SocSettings.Band> bands = new ArrayList<>();
+        for (Section item : s.sectionList("trusted_bands")) {
+            double from = item.optionalDecimal("from_pct", 0, 0, 100);
+            double to = item.optionalDecimal("to_pct", 100, 0, 100);
+            item.finish();
+            if (to <= from) {
+                item.problem("to_pct", "must be above from_pct");
+            }
+            bands.add(new SocSettings.Band(from, to));
+        }
+        return bands;
+    }
+
+    /** The measurement recorder: off unless {@code path} is given. */
+    private static RecorderSettings recorder(Section s, Path directory) {
+        String pathText = s.optionalText("path", "");
+        int interval = s.optionalInt("interval_ms", 0, 0, 3_600_000);
+        double maxFile = s.optionalDecimal("max_file_MB", 10, 0.01, 10_000);
+        int keep = s.optionalInt("keep_files", 5, 0, 1000);
+        s.finish();
+        Optional<Path> path = Optional.empty();
+        if (!pathText.isBlank()) {
+            try {
+                path = Optional.of(directory.resolve(pathText).normalize());
+            } catch (InvalidPathException e) {
+                s.problem("path", "not a usable path: " + e.getReason());
+            }
+        }
+        return new RecorderSettings(path, interval, Math.round(maxFile * 1024 * 1024), keep);
+    }
+
     private static SimulationSettings simulation(Section s, PackSettings pack) {
         long seed = s.optionalLong("seed", 1);
         double timeScale = timeScale(s);
@@ -424,14 +603,16 @@ public final class ConfigLoader {
                 cells.optionalDecimal("self_discharge_pct_per_month", 2, 0, 50),
                 r0,
                 cells.optionalDecimal("r1_mOhm", 0.6 * r0, 0.01, 1000),
-                cells.optionalDecimal("tau1_s", 60, 0.1, 10_000));
+                cells.optionalDecimal("tau1_s", 60, 0.1, 10_000),
+                cells.optionalDecimal("hysteresis_mV", 0, 0, 50));
         cells.finish();
 
         Section sensors = s.section("sensors");
         SimulationSettings.SimulatedSensors sensorSettings = new SimulationSettings.SimulatedSensors(
                 sensors.optionalDecimal("voltage_noise_mV", 1, 0, 50),
                 sensors.optionalDecimal("current_noise_mA", 20, 0, 10_000),
-                sensors.optionalInt("current_offset_mA", 0, -10_000, 10_000));
+                sensors.optionalInt("current_offset_mA", 0, -10_000, 10_000),
+                sensors.optionalDecimal("current_gain_error_pct", 0, -10, 10));
         sensors.finish();
 
         Section load = s.section("load");

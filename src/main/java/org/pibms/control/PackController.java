@@ -1,8 +1,10 @@
 package org.pibms.control;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import org.pibms.core.AnalogFrontEnd;
 import org.pibms.core.Command;
 import org.pibms.core.CommandResult;
@@ -11,11 +13,13 @@ import org.pibms.core.CurrentSensor;
 import org.pibms.core.FaultId;
 import org.pibms.core.LatchStore;
 import org.pibms.core.Measurement;
-import org.pibms.core.OcvCurve;
+import org.pibms.core.MeasurementRecorder;
 import org.pibms.core.PackInputs;
 import org.pibms.core.PackState;
 import org.pibms.core.Recovery;
 import org.pibms.core.Severity;
+import org.pibms.core.SocCalibration;
+import org.pibms.core.SocState;
 import org.pibms.core.SimulationCommand;
 import org.pibms.core.SimulationControl;
 import org.pibms.core.Switches;
@@ -51,17 +55,40 @@ public final class PackController implements ControlLoop.Task {
             Switches switches, PackInputs inputs, SimulationControl simulation) {
     }
 
+    /**
+     * What outlives the daemon.
+     *
+     * @param latchedAtStart the faults the latch store held when the daemon started
+     * @param latchStore     where faults that outlive a restart are kept
+     * @param soc            the estimator's saved state, if one could be trusted
+     * @param recorder       where every tick's measurements go
+     */
+    public record Persistence(Set<FaultId> latchedAtStart, LatchStore latchStore, Optional<SocState> soc,
+            MeasurementRecorder recorder) {
+
+        /** Nothing latched, nothing saved, nothing recorded: a first start. */
+        public static Persistence none(LatchStore latchStore) {
+            return new Persistence(Set.of(), latchStore, Optional.empty(), MeasurementRecorder.NONE);
+        }
+    }
+
     private final Settings settings;
     private final Ports ports;
     private final CommandQueue commands;
     private final SnapshotBuffer snapshots;
     private final LatchStore latchStore;
+    private final MeasurementRecorder recorder;
     private final Measurement measurement;
     private final Protection protection;
     private final SocEstimator soc;
     private final SwitchStateMachine switching;
     private final OutputSettings.Function[] outputFunction;
 
+    private SocState restoredSoc;
+    private boolean started;
+    private long origin_ns;
+    private long originWall_ms;
+    private long lastCalibrationAt_ms;
     private long sequence;
     private PackState state = PackState.STARTING;
     private boolean everMeasured;
@@ -85,34 +112,24 @@ public final class PackController implements ControlLoop.Task {
     private ControlCommand.SetMos mosCommand;
     private CompletableFuture<CommandResult> resetReply;
 
-    /**
-     * @param latchedAtStart the faults the latch store held when the daemon started
-     * @param latchStore     where faults that outlive a restart are kept
-     */
     public PackController(Settings settings, Ports ports, CommandQueue commands, SnapshotBuffer snapshots,
-            Set<FaultId> latchedAtStart, LatchStore latchStore) {
+            Persistence persistence) {
         this.settings = settings;
         this.ports = ports;
         this.commands = commands;
         this.snapshots = snapshots;
-        this.latchStore = latchStore;
-        List<TemperatureSensorSettings> sensors = settings.temperatureSensors();
-        this.measurement = new Measurement(settings.pack().cellCount(), sensors.size());
-        SensorLocation[] locations = new SensorLocation[sensors.size()];
-        boolean[] onAfe = new boolean[sensors.size()];
-        for (int i = 0; i < locations.length; i++) {
-            locations[i] = sensors.get(i).location();
-            onAfe[i] = !(sensors.get(i).input() instanceof TemperatureSensorSettings.Ina228Die);
-        }
-        this.protection = new Protection(settings.protection(), settings.temperatureSensorNames(), locations, onAfe,
-                settings.hardware().gpio().shortCircuit().isPresent());
-        this.soc = new SocEstimator(OcvCurve.defaultFor(settings.pack().chemistry()), settings.pack().capacity_mAh());
+        this.latchStore = persistence.latchStore();
+        this.recorder = persistence.recorder();
+        this.restoredSoc = persistence.soc().orElse(null);
+        this.measurement = new Measurement(settings.pack().cellCount(), settings.temperatureSensors().size());
+        this.protection = Protection.forSettings(settings);
+        this.soc = new SocEstimator(settings.soc(), settings.pack().capacity_mAh(), cellSensors(settings));
         this.switching = new SwitchStateMachine(settings.hasPrecharge(), settings.switching().prechargeTimeout_ms(),
                 settings.switching().prechargeMargin_mV());
         this.outputFunction = settings.outputs().stream().map(OutputSettings::function)
                 .toArray(OutputSettings.Function[]::new);
         long latched = 0;
-        for (FaultId id : latchedAtStart) {
+        for (FaultId id : persistence.latchedAtStart()) {
             latched |= id.bit();
         }
         protection.restoreLatched(latched);
@@ -133,8 +150,7 @@ public final class PackController implements ControlLoop.Task {
                     : protection.resetLeftFaults() ? CommandResult.rejected(answer) : CommandResult.accepted(answer));
             resetReply = null;
         }
-        soc.update(measurement);
-        protection.setSoc((int) Math.round(soc.soc_pct() * 10), soc.initialised());
+        updateSoc(now_ns, wallClock_ms);
         updateLowPower(now_ns, faults != before);
         decideSwitches(now_ns);
         applySwitches();
@@ -305,6 +321,43 @@ public final class PackController implements ControlLoop.Task {
         ports.voltageSensor().readVoltages(m);
         ports.inputs().read(m);
         everMeasured |= m.cellVoltagesValid();
+    }
+
+    // ---- state of charge ----
+
+    /**
+     * The estimator counts in whole milliseconds of the monotonic clock, stated from the wall
+     * clock at the first tick; the recorder writes the same milliseconds, so a replay of the
+     * recording computes exactly what happened here.
+     */
+    private void updateSoc(long now_ns, long wallClock_ms) {
+        if (!started) {
+            started = true;
+            origin_ns = now_ns;
+            originWall_ms = wallClock_ms;
+            if (restoredSoc != null) {
+                soc.restore(restoredSoc, wallClock_ms - restoredSoc.savedAt_ms());
+                lastCalibrationAt_ms = restoredSoc.lastCalibrationAt_ms();
+                restoredSoc = null;
+            }
+        }
+        long time_ms = originWall_ms + (now_ns - origin_ns) / 1_000_000;
+        // the pre-charge path conducts too; the recording counts it with the discharge side
+        boolean dischargePath = dischargeMos || precharge;
+        recorder.record(time_ms, measurement, chargeMos, dischargePath);
+        soc.update(measurement, time_ms, !chargeMos && !dischargePath);
+        if (soc.event() != null && soc.event() != SocCalibration.START_OCV) {
+            lastCalibrationAt_ms = wallClock_ms;
+        }
+        protection.setSoc((int) Math.round(soc.soc_pct() * 10), soc.initialised());
+    }
+
+    /** The indexes of the temperature sensors on the cells. */
+    static int[] cellSensors(Settings settings) {
+        List<TemperatureSensorSettings> sensors = settings.temperatureSensors();
+        return IntStream.range(0, sensors.size())
+                .filter(i -> sensors.get(i).location() == SensorLocation.CELL)
+                .toArray();
     }
 
     // ---- low power ----
@@ -491,8 +544,8 @@ public final class PackController implements ControlLoop.Task {
     }
 
     private void publish(long wallClock_ms) {
-        snapshots.publish(++sequence, wallClock_ms, state, measurement, soc.soc_pct(), soc.initialised(),
-                chargeMos, dischargeMos, precharge, outputMask, manualChargeOff, manualDischargeOff, lowPower, 0L,
+        snapshots.publish(++sequence, wallClock_ms, state, measurement, soc, lastCalibrationAt_ms, chargeMos,
+                dischargeMos, precharge, outputMask, manualChargeOff, manualDischargeOff, lowPower, 0L,
                 protection);
     }
 

@@ -13,6 +13,8 @@ import org.pibms.core.Unit;
 import org.pibms.core.settings.ProtectionSettings;
 import org.pibms.core.settings.ProtectionSettings.Limit;
 import org.pibms.core.settings.SensorLocation;
+import org.pibms.core.settings.Settings;
+import org.pibms.core.settings.TemperatureSensorSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +91,19 @@ final class Protection {
      *                    AFE answers means the sensor itself has failed
      * @param latchWired  whether the hardware short-circuit latch is wired to an input
      */
+    /** The protection for a configured pack: its table, its temperature sensors and its latch input. */
+    static Protection forSettings(Settings settings) {
+        List<TemperatureSensorSettings> sensors = settings.temperatureSensors();
+        SensorLocation[] locations = new SensorLocation[sensors.size()];
+        boolean[] onAfe = new boolean[sensors.size()];
+        for (int i = 0; i < locations.length; i++) {
+            locations[i] = sensors.get(i).location();
+            onAfe[i] = !(sensors.get(i).input() instanceof TemperatureSensorSettings.Ina228Die);
+        }
+        return new Protection(settings.protection(), settings.temperatureSensorNames(), locations, onAfe,
+                settings.hardware().gpio().shortCircuit().isPresent());
+    }
+
     Protection(ProtectionSettings settings, List<String> sensorNames, SensorLocation[] sensorLocation,
             boolean[] sensorOnAfe, boolean latchWired) {
         this.latchWired = latchWired;

@@ -8,6 +8,8 @@ import org.pibms.core.FaultId;
 import org.pibms.core.Measurement;
 import org.pibms.core.PackSnapshot;
 import org.pibms.core.PackState;
+import org.pibms.core.SocCalibration;
+import org.pibms.core.SocState;
 import org.pibms.core.SnapshotSource;
 
 /**
@@ -44,6 +46,21 @@ public final class SnapshotBuffer implements SnapshotSource {
     private boolean currentValid;
     private double soc_pct;
     private boolean socValid;
+    private double charge_mAs;
+    private double minCellSoc_pct;
+    private double maxCellSoc_pct;
+    private double learnedCapacity_mAh;
+    private int capacityLearnings;
+    private double socUncertainty_pct;
+    private double currentOffset_mA;
+    private double discharged_mAh;
+    private SocCalibration lastCalibration = SocCalibration.NONE;
+    private long lastCalibrationAt_ms;
+    private boolean anchored;
+    private double anchorSoc_pct;
+    private double countedSinceAnchor_mAs;
+    private int anchorMinTemperature_dC;
+    private int anchorMaxTemperature_dC;
     private final int[] temperature_dC;
     private final boolean[] temperatureValid;
     private boolean chargeMos;
@@ -77,8 +94,8 @@ public final class SnapshotBuffer implements SnapshotSource {
     }
 
     /** Publishes one tick. Control thread only; allocates nothing. */
-    void publish(long sequence, long time_ms, PackState state, Measurement m, double soc_pct, boolean socValid,
-            boolean chargeMos, boolean dischargeMos, boolean precharging, int outputMask, boolean chargeManualOff,
+    void publish(long sequence, long time_ms, PackState state, Measurement m, SocEstimator soc,
+            long lastCalibrationAt_ms, boolean chargeMos, boolean dischargeMos, boolean precharging, int outputMask, boolean chargeManualOff,
             boolean dischargeManualOff, boolean lowPower, long balancingMask, Protection protection) {
         long stamp = lock.writeLock();
         try {
@@ -97,8 +114,23 @@ public final class SnapshotBuffer implements SnapshotSource {
             this.shuntBusVoltageValid = m.shuntBusVoltageValid();
             this.current_mA = m.current_mA();
             this.currentValid = m.currentValid();
-            this.soc_pct = soc_pct;
-            this.socValid = socValid;
+            this.soc_pct = soc.soc_pct();
+            this.socValid = soc.initialised();
+            this.charge_mAs = soc.charge_mAs();
+            this.minCellSoc_pct = soc.minCellSoc_pct();
+            this.maxCellSoc_pct = soc.maxCellSoc_pct();
+            this.learnedCapacity_mAh = soc.capacity_mAh();
+            this.capacityLearnings = soc.capacityLearnings();
+            this.socUncertainty_pct = soc.uncertainty_pct();
+            this.currentOffset_mA = soc.offset_mA();
+            this.discharged_mAh = soc.discharged_mAh();
+            this.lastCalibration = soc.lastCalibration();
+            this.lastCalibrationAt_ms = lastCalibrationAt_ms;
+            this.anchored = soc.anchored();
+            this.anchorSoc_pct = soc.anchorSoc_pct();
+            this.countedSinceAnchor_mAs = soc.countedSinceAnchor_mAs();
+            this.anchorMinTemperature_dC = soc.anchorMinTemperature_dC();
+            this.anchorMaxTemperature_dC = soc.anchorMaxTemperature_dC();
             for (int i = 0; i < temperature_dC.length; i++) {
                 temperature_dC[i] = m.temperature_dC(i);
                 temperatureValid[i] = m.temperatureValid(i);
@@ -160,6 +192,7 @@ public final class SnapshotBuffer implements SnapshotSource {
                 .current_mA(current_mA, currentValid)
                 .soc_pct(soc_pct, socValid)
                 .capacity_mAh(capacity_mAh)
+                .soc(socValid ? socState() : null)
                 .temperatures(temperatureNames, temperature_dC, temperatureValid)
                 .mos(chargeMos, dischargeMos)
                 .precharging(precharging)
@@ -170,6 +203,14 @@ public final class SnapshotBuffer implements SnapshotSource {
                 .balancingMask(balancingMask)
                 .faults(faults())
                 .build();
+    }
+
+    private SocState socState() {
+        return new SocState(time_ms, charge_mAs, soc_pct, minCellSoc_pct, maxCellSoc_pct, learnedCapacity_mAh,
+                capacityLearnings,
+                socUncertainty_pct, currentOffset_mA, discharged_mAh, lastCalibration, lastCalibrationAt_ms,
+                anchored ? new SocState.Anchor(anchorSoc_pct, countedSinceAnchor_mAs, anchorMinTemperature_dC,
+                        anchorMaxTemperature_dC) : null);
     }
 
     private boolean[] outputStates() {

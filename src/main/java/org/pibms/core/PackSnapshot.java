@@ -28,6 +28,7 @@ public final class PackSnapshot {
     private final double soc_pct;
     private final boolean socValid;
     private final int capacity_mAh;
+    private final SocState soc;
     private final List<String> temperatureNames;
     private final int[] temperature_dC;
     private final boolean[] temperatureValid;
@@ -62,6 +63,7 @@ public final class PackSnapshot {
         this.soc_pct = b.soc_pct;
         this.socValid = b.socValid;
         this.capacity_mAh = b.capacity_mAh;
+        this.soc = b.soc;
         this.temperatureNames = List.copyOf(b.temperatureNames);
         this.temperature_dC = b.temperature_dC.clone();
         this.temperatureValid = b.temperatureValid.clone();
@@ -197,6 +199,24 @@ public final class PackSnapshot {
         return capacity_mAh;
     }
 
+    /**
+     * The estimator's whole state (as the state store keeps it); null until the SOC is valid or
+     * where a snapshot was read back without it.
+     */
+    public SocState soc() {
+        return soc;
+    }
+
+    /** The learned capacity against the nameplate, at most 100 %; NaN without an estimator state. */
+    public double soh_pct() {
+        return soc == null ? Double.NaN : Math.min(100, 100 * soc.capacity_mAh() / capacity_mAh);
+    }
+
+    /** Equivalent full cycles: the charge ever discharged over the nameplate; NaN without an estimator state. */
+    public double cycles() {
+        return soc == null ? Double.NaN : soc.discharged_mAh() / capacity_mAh;
+    }
+
     public List<String> temperatureNames() {
         return temperatureNames;
     }
@@ -294,6 +314,7 @@ public final class PackSnapshot {
         private double soc_pct;
         private boolean socValid;
         private int capacity_mAh;
+        private SocState soc;
         private List<String> temperatureNames = List.of();
         private int[] temperature_dC = new int[0];
         private boolean[] temperatureValid = new boolean[0];
@@ -371,6 +392,11 @@ public final class PackSnapshot {
 
         public Builder capacity_mAh(int capacity_mAh) {
             this.capacity_mAh = capacity_mAh;
+            return this;
+        }
+
+        public Builder soc(SocState soc) {
+            this.soc = soc;
             return this;
         }
 

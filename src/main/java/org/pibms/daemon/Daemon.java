@@ -1,6 +1,7 @@
 package org.pibms.daemon;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -14,9 +15,15 @@ import org.pibms.core.CommandSink;
 import org.pibms.core.SnapshotSource;
 import org.pibms.core.Clock;
 import org.pibms.core.FaultId;
+import org.pibms.core.MeasurementRecorder;
+import org.pibms.core.SocState;
+import org.pibms.core.StateStore;
+import org.pibms.core.settings.RecorderSettings;
 import org.pibms.core.settings.OutputSettings;
 import org.pibms.core.settings.SensorLocation;
+import org.pibms.store.CsvRecorder;
 import org.pibms.store.LatchFile;
+import org.pibms.store.StateFile;
 import org.pibms.store.StoreException;
 import org.pibms.core.SystemClock;
 import org.pibms.core.settings.Settings;
@@ -44,11 +51,15 @@ public final class Daemon implements AutoCloseable {
     private final CommandQueue commands;
     private final ControlLoop loop;
     private final ScheduledExecutorService reporter;
+    private final StateStore stateStore;
+    private final CsvRecorder recorder;
     private boolean closed;
 
     private Daemon(Settings settings, ControlSocketServer socket, Board board, SnapshotBuffer snapshots,
-            CommandQueue commands, ControlLoop loop) {
+            CommandQueue commands, ControlLoop loop, StateStore stateStore, CsvRecorder recorder) {
         this.settings = settings;
+        this.stateStore = stateStore;
+        this.recorder = recorder;
         this.socket = socket;
         this.board = board;
         this.snapshots = snapshots;
@@ -70,6 +81,7 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(Settings settings) throws DaemonException {
         ControlSocketServer socket = ControlSocketServer.claim(settings.daemon().socket());
         Board board = null;
+        CsvRecorder recorder = null;
         try {
             Clock clock;
             Simulator simulator = null;
@@ -85,25 +97,30 @@ public final class Daemon implements AutoCloseable {
             }
             LatchFile latches = LatchFile.open(settings.daemon().stateDirectory());
             Set<FaultId> latched = latches.load();
+            StateFile stateFile = StateFile.open(settings.daemon().stateDirectory());
+            Optional<SocState> soc = stateFile.loadSoc();
             PackController.Ports ports = PackDrivers.open(settings, board, clock, simulator);
             SnapshotBuffer snapshots = new SnapshotBuffer(settings.pack().cellCount(),
                     settings.temperatureSensorNames(), settings.outputs().stream().map(OutputSettings::name).toList(),
                     settings.pack().capacity_mAh(), simulator != null);
             CommandQueue commands = new CommandQueue();
             warnAboutMissingSensors(settings);
-            PackController controller = new PackController(settings, ports, commands, snapshots, latched, latches);
+            recorder = openRecorder(settings);
+            PackController controller = new PackController(settings, ports, commands, snapshots,
+                    new PackController.Persistence(latched, latches, soc,
+                            recorder != null ? recorder : MeasurementRecorder.NONE));
             ControlLoop loop = new ControlLoop(clock, settings.control().period_ms(), controller);
-            Daemon daemon = new Daemon(settings, socket, board, snapshots, commands, loop);
+            Daemon daemon = new Daemon(settings, socket, board, snapshots, commands, loop, stateFile, recorder);
             daemon.run();
             return daemon;
         } catch (BusException e) {
-            close(board, socket);
+            close(board, socket, recorder);
             throw new DaemonException("cannot open the hardware: " + e.getMessage(), e);
         } catch (StoreException e) {
-            close(board, socket);
+            close(board, socket, recorder);
             throw new DaemonException(e.getMessage(), e);
         } catch (RuntimeException e) {
-            close(board, socket);
+            close(board, socket, recorder);
             throw new DaemonException("cannot start: " + e, e);
         }
     }
@@ -118,11 +135,39 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private static void close(Board board, ControlSocketServer socket) {
+    private static void close(Board board, ControlSocketServer socket, CsvRecorder recorder) {
+        if (recorder != null) {
+            recorder.close();
+        }
         if (board != null) {
             board.close();
         }
         socket.close();
+    }
+
+    /** The CSV recorder when {@code recorder.path} is set; null otherwise. */
+    private static CsvRecorder openRecorder(Settings settings) throws StoreException {
+        RecorderSettings r = settings.recorder();
+        if (r.path().isEmpty()) {
+            return null;
+        }
+        CsvRecorder recorder = CsvRecorder.start(r.path().get(), r.interval_ms(), r.maxFileBytes(), r.keepFiles(),
+                settings.pack().cellCount(), settings.temperatureSensorNames());
+        log.info("recording the measurements to {} ({})", r.path().get(),
+                r.interval_ms() == 0 ? "every tick" : "every " + r.interval_ms() + " ms");
+        return recorder;
+    }
+
+    /** Writes the estimator's state as the last tick left it; a failure is logged by the store. */
+    private void saveSoc() {
+        try {
+            SocState state = snapshots.latest().soc();
+            if (state != null) {
+                stateStore.saveSoc(state);
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot save the state of charge", e);
+        }
     }
 
     private void run() {
@@ -132,6 +177,8 @@ public final class Daemon implements AutoCloseable {
         if (interval > 0) {
             reporter.scheduleAtFixedRate(this::logStatus, interval, interval, TimeUnit.SECONDS);
         }
+        long save_ms = settings.soc().saveInterval_ms();
+        reporter.scheduleAtFixedRate(this::saveSoc, save_ms, save_ms, TimeUnit.MILLISECONDS);
         log.info("pibms {} started: {}S {} {} Ah, {}, tick {} ms; control socket {}", version(),
                 settings.pack().cellCount(), settings.pack().chemistry().id().toUpperCase(Locale.ROOT),
                 settings.pack().capacity_mAh() / 1000.0, describeSource(), settings.control().period_ms(),
@@ -180,6 +227,10 @@ public final class Daemon implements AutoCloseable {
             loop.stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        saveSoc();
+        if (recorder != null) {
+            recorder.close();
         }
         board.close();
         log.info("stopped; both MOS open");

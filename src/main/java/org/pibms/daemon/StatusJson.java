@@ -15,6 +15,8 @@ import org.pibms.core.ControlCommand.Path;
 import org.pibms.core.FaultId;
 import org.pibms.core.PackSnapshot;
 import org.pibms.core.PackState;
+import org.pibms.core.SocCalibration;
+import org.pibms.core.SocState;
 import org.pibms.core.Unit;
 
 /**
@@ -59,6 +61,23 @@ public final class StatusJson {
             json.putNull("soc_pct");
         }
         json.put("capacity_mAh", s.capacity_mAh());
+        SocState soc = s.soc();
+        if (soc != null) {
+            ObjectNode estimate = json.putObject("soc");
+            estimate.put("estimate_pct", round(100 * soc.charge_mAs() / 3600 / soc.capacity_mAh(), 100));
+            estimate.put("uncertainty_pct", round(soc.uncertainty_pct(), 100));
+            estimate.put("min_cell_pct", round(soc.minCellSoc_pct(), 100));
+            estimate.put("max_cell_pct", round(soc.maxCellSoc_pct(), 100));
+            estimate.put("soh_pct", round(s.soh_pct(), 100));
+            estimate.put("learned_capacity_mAh", Math.round(soc.capacity_mAh()));
+            estimate.put("capacity_learnings", soc.capacityLearnings());
+            estimate.put("cycles", round(s.cycles(), 1000));
+            estimate.put("current_offset_mA", round(soc.offset_mA(), 10));
+            estimate.put("last_calibration", soc.lastCalibration().id());
+            estimate.put("last_calibration_ms", soc.lastCalibrationAt_ms());
+        } else {
+            json.putNull("soc");
+        }
         ObjectNode temps = json.putObject("temps_C");
         for (int i = 0; i < s.temperatureNames().size(); i++) {
             if (s.temperatureValid(i)) {
@@ -172,6 +191,7 @@ public final class StatusJson {
             faults.add(readFault(fault));
         }
         JsonNode soc = json.get("soc_pct");
+        JsonNode estimate = json.get("soc");
         return PackSnapshot.builder()
                 .sequence(required(json, "sequence").asLong())
                 .time_ms(required(json, "time_ms").asLong())
@@ -184,6 +204,7 @@ public final class StatusJson {
                 .current_mA(intOrZero(json, "current_mA"), isNumber(json, "current_mA"))
                 .soc_pct(soc != null && soc.isNumber() ? soc.asDouble() : 0, soc != null && soc.isNumber())
                 .capacity_mAh(required(json, "capacity_mAh").asInt())
+                .soc(estimate != null && estimate.isObject() ? readSoc(estimate, soc) : null)
                 .temperatures(names, temps.stream().mapToInt(Integer::intValue).toArray(), toArray(tempsValid))
                 .mos(required(json, "charge_mos").asBoolean(), required(json, "discharge_mos").asBoolean())
                 .precharging(required(json, "precharging").asBoolean())
@@ -194,6 +215,21 @@ public final class StatusJson {
                 .balancingMask(balancing)
                 .faults(faults)
                 .build();
+    }
+
+    /** What a client needs of the estimator's state; the parts only the daemon keeps read as 0. */
+    private static SocState readSoc(JsonNode json, JsonNode shown) {
+        double capacity = required(json, "learned_capacity_mAh").asDouble();
+        return new SocState(0, required(json, "estimate_pct").asDouble() / 100 * capacity * 3600,
+                shown != null ? shown.asDouble() : 0, required(json, "min_cell_pct").asDouble(),
+                required(json, "max_cell_pct").asDouble(), capacity, required(json, "capacity_learnings").asInt(),
+                required(json, "uncertainty_pct").asDouble(), required(json, "current_offset_mA").asDouble(),
+                0, SocCalibration.fromId(required(json, "last_calibration").asText()).orElse(SocCalibration.NONE),
+                required(json, "last_calibration_ms").asLong(), null);
+    }
+
+    private static double round(double value, int scale) {
+        return Math.round(value * scale) / (double) scale;
     }
 
     private static ActiveFault readFault(JsonNode json) {

@@ -39,6 +39,7 @@ public final class Ina228Emulator extends I2cEmulator {
     private final SplittableRandom random;
     private final double noise_mA;
     private final double offset_mA;
+    private final double gain;
     private final EmulatedPin alert;
     private final int[] register = new int[REGISTERS];
 
@@ -48,13 +49,14 @@ public final class Ina228Emulator extends I2cEmulator {
      * @param alert     the ALERT line (open drain, active low), or null
      */
     public Ina228Emulator(PackModel model, int address, double shunt_Ohm, SplittableRandom random, double noise_mA,
-            double offset_mA, EmulatedPin alert) {
+            double offset_mA, double gainError_pct, EmulatedPin alert) {
         super(address);
         this.model = model;
         this.shunt_Ohm = shunt_Ohm;
         this.random = random;
         this.noise_mA = noise_mA;
         this.offset_mA = offset_mA;
+        this.gain = 1 + gainError_pct / 100;
         this.alert = alert;
         reset();
     }
@@ -102,7 +104,7 @@ public final class Ina228Emulator extends I2cEmulator {
 
     /** VSHUNT: 312.5 nV per code, or 78.125 nV with ADCRANGE = 1. */
     private int shuntCode() {
-        double current_mA = model.current_A() * 1000 + offset_mA + noise_mA * random.nextGaussian();
+        double current_mA = model.current_A() * 1000 * gain + offset_mA + noise_mA * random.nextGaussian();
         double shunt_nV = current_mA * 1e6 * shunt_Ohm;
         double perCode_nV = (register[CONFIG] & 0x10) != 0 ? 78.125 : 312.5;
         return clamp20(Math.round(shunt_nV / perCode_nV));

@@ -116,7 +116,7 @@ public final class PackModel {
             double leakFactor = Math.max(0, 1 + 0.5 * random.nextGaussian());
             double selfDischarge_A = c.selfDischarge_pctPerMonth() / 100 * cellCapacity_As / SECONDS_PER_MONTH * leakFactor;
             cells[i] = new SimulatedCell(ocv, cellCapacity_As, soc, c.r0_mOhm() / 1000 * resistanceFactor,
-                    c.r1_mOhm() / 1000 * resistanceFactor, c.tau1_s(), selfDischarge_A);
+                    c.r1_mOhm() / 1000 * resistanceFactor, c.tau1_s(), selfDischarge_A, c.hysteresis_mV());
         }
         double ambient_C = sim.ambient_dC() / 10.0;
         double packAh = pack.capacity_mAh() / 1000.0 * pack.cellCount();
@@ -300,6 +300,10 @@ public final class PackModel {
 
     public double cellSoc_pct(int cell) {
         return cells[cell].soc_pct();
+    }
+
+    public double cellCapacity_As(int cell) {
+        return cells[cell].capacity_As();
     }
 
     public double cellCharge_As(int cell) {

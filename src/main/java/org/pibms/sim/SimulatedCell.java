@@ -7,13 +7,23 @@ import org.pibms.core.OcvCurve;
  * resistance R0 and one RC pair (R1, τ1), plus a self-discharge leak that drains the cell
  * without flowing through its terminals.
  *
- * <p>Beyond the ends of the OCV table the voltage keeps moving by {@link #KNEE_SLOPE_mVPerPct}
- * per % SOC, which is how a real cell runs away from its plateau when over-charged or
- * over-discharged. R0 rises in the cold (Arrhenius form) and towards empty.
+ * <p>Beyond the ends of the OCV table the voltage keeps moving, by {@link #FULL_KNEE_mVPerPct}
+ * per % SOC above full and {@link #EMPTY_KNEE_mVPerPct} below empty, which is how a real cell
+ * runs away from its plateau when over-charged or over-discharged: a charger's CV phase ends
+ * within a fraction of a per cent of the table's 100 %. R0 rises in the cold (Arrhenius form)
+ * and towards empty.
+ *
+ * <p>LFP cells rest higher after a charge than after a discharge. That hysteresis is modelled
+ * as in Plett's ESC model: a state h in −1..1 moves towards the sign of the current, by
+ * {@link #HYSTERESIS_RATE} per unit of charge passed relative to the capacity, and adds
+ * h × the hysteresis amplitude to the open-circuit voltage.
  */
 final class SimulatedCell {
 
-    static final double KNEE_SLOPE_mVPerPct = 50;
+    static final double FULL_KNEE_mVPerPct = 200;
+    static final double EMPTY_KNEE_mVPerPct = 50;
+    /** h covers 1 − 1/e of the way to its branch within 2 % of the capacity passed. */
+    private static final double HYSTERESIS_RATE = 50;
     /** Activation temperature of R0: about ×2 at 0 °C and ×4.4 at −20 °C against 25 °C. */
     private static final double R0_ACTIVATION_K = 2500;
     private static final double REFERENCE_K = 298.15;
@@ -26,18 +36,21 @@ final class SimulatedCell {
     private final double r1_ohm;
     private final double tau1_s;
     private final double selfDischarge_A;
+    private final double hysteresis_mV;
 
     private double charge_As;
     private double rc1_V;
+    private double hysteresis;
 
     SimulatedCell(OcvCurve ocv, double capacity_As, double soc_pct, double r0_ohm, double r1_ohm, double tau1_s,
-            double selfDischarge_A) {
+            double selfDischarge_A, double hysteresis_mV) {
         this.ocv = ocv;
         this.capacity_As = capacity_As;
         this.r0_ohm = r0_ohm;
         this.r1_ohm = r1_ohm;
         this.tau1_s = tau1_s;
         this.selfDischarge_A = selfDischarge_A;
+        this.hysteresis_mV = hysteresis_mV;
         this.charge_As = soc_pct / 100.0 * capacity_As;
     }
 
@@ -52,6 +65,10 @@ final class SimulatedCell {
         charge_As = Math.max(min, Math.min(max, charge_As));
         double decay = Math.exp(-dt_s / tau1_s);
         rc1_V = rc1_V * decay + current_A * r1_ohm * (1 - decay);
+        if (current_A != 0) {
+            double approach = Math.exp(-HYSTERESIS_RATE * Math.abs(current_A) * dt_s / capacity_As);
+            hysteresis = Math.signum(current_A) + (hysteresis - Math.signum(current_A)) * approach;
+        }
         return current_A * current_A * r0(temperature_C) + rc1_V * rc1_V / r1_ohm;
     }
 
@@ -65,17 +82,22 @@ final class SimulatedCell {
         int temperature_dC = (int) Math.round(temperature_C * 10);
         double voltage;
         if (soc < 0) {
-            voltage = ocv.voltage_mV(0, temperature_dC) + soc * KNEE_SLOPE_mVPerPct;
+            voltage = ocv.voltage_mV(0, temperature_dC) + soc * EMPTY_KNEE_mVPerPct;
         } else if (soc > 100) {
-            voltage = ocv.voltage_mV(100, temperature_dC) + (soc - 100) * KNEE_SLOPE_mVPerPct;
+            voltage = ocv.voltage_mV(100, temperature_dC) + (soc - 100) * FULL_KNEE_mVPerPct;
         } else {
             voltage = ocv.voltage_mV(soc, temperature_dC);
         }
+        voltage += hysteresis * hysteresis_mV;
         return Math.max(0, Math.min(5000, voltage));
     }
 
     double soc_pct() {
         return 100.0 * charge_As / capacity_As;
+    }
+
+    double capacity_As() {
+        return capacity_As;
     }
 
     double charge_As() {

@@ -99,7 +99,8 @@ public final class Simulator implements SimulationControl {
                 .orElse(null);
         this.ina228Address = hardware.ina228().address();
         this.ina228 = new Ina228Emulator(model, ina228Address, hardware.ina228().shunt_uOhm() * 1e-6, random.split(),
-                sim.sensors().currentNoise_mA(), sim.sensors().currentOffset_mA(), alert);
+                sim.sensors().currentNoise_mA(), sim.sensors().currentOffset_mA(), sim.sensors().currentGainError_pct(),
+                alert);
         this.ads1115Address = hardware.ads1115().address();
         this.ads1115 = new Ads1115Emulator(model, clock, ads1115Address, hardware.ads1115().pack(),
                 hardware.ads1115().load());

@@ -156,7 +156,7 @@ class PackControllerTest {
         PackController.Ports ports = simulated.ports;
         PackController hardwareLike = new PackController(simulated.settings, new PackController.Ports(ports.afe(),
                 ports.currentSensor(), ports.voltageSensor(), ports.switches(), ports.inputs(), null), commands,
-                simulated.snapshots, Set.of(), latched -> true);
+                simulated.snapshots, PackController.Persistence.none(latched -> true));
 
         CompletableFuture<CommandResult> reply = commands.submit(new SimulationCommand.SetExternalCurrent(1000));
         hardwareLike.tick(1, 1);

@@ -3,6 +3,7 @@ package org.pibms.control;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
@@ -11,7 +12,10 @@ import org.pibms.core.AnalogFrontEnd;
 import org.pibms.core.Command;
 import org.pibms.core.CommandResult;
 import org.pibms.core.FaultId;
+import org.pibms.core.LatchStore;
+import org.pibms.core.MeasurementRecorder;
 import org.pibms.core.PackSnapshot;
+import org.pibms.core.SocState;
 import org.pibms.core.SystemClock;
 import org.pibms.core.settings.OutputSettings;
 import org.pibms.core.settings.Settings;
@@ -46,6 +50,12 @@ final class SimulatedPack {
 
     /** As above, with faults latched before a (pretend) restart. */
     SimulatedPack(Settings settings, UnaryOperator<AnalogFrontEnd> afe, Set<FaultId> latchedAtStart) {
+        this(settings, afe, latchedAtStart, Optional.empty(), MeasurementRecorder.NONE);
+    }
+
+    /** As above, with a saved SOC state and a recorder. */
+    SimulatedPack(Settings settings, UnaryOperator<AnalogFrontEnd> afe, Set<FaultId> latchedAtStart,
+            Optional<SocState> soc, MeasurementRecorder recorder) {
         this.settings = settings;
         this.simulator = Simulator.create(settings, clock);
         this.snapshots = new SnapshotBuffer(settings.pack().cellCount(), settings.temperatureSensorNames(),
@@ -58,10 +68,12 @@ final class SimulatedPack {
         }
         this.ports = afe == null ? drivers : new PackController.Ports(afe.apply(drivers.afe()),
                 drivers.currentSensor(), drivers.voltageSensor(), drivers.switches(), drivers.inputs(), simulator);
-        this.controller = new PackController(settings, ports, commands, snapshots, latchedAtStart, latched -> {
+        LatchStore latchStore = latched -> {
             latches.add(0, Set.copyOf(latched));
             return true;
-        });
+        };
+        this.controller = new PackController(settings, ports, commands, snapshots,
+                new PackController.Persistence(latchedAtStart, latchStore, soc, recorder));
         this.period_ns = settings.control().period_ms() * 1_000_000L;
         this.deadline_ns = clock.nanoTime();
     }

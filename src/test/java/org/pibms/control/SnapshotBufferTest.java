@@ -8,26 +8,45 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.pibms.core.ActiveFault;
+import org.pibms.core.Chemistry;
 import org.pibms.core.FaultId;
 import org.pibms.core.Measurement;
 import org.pibms.core.PackSnapshot;
 import org.pibms.core.PackState;
+import org.pibms.core.SocCalibration;
+import org.pibms.core.SocState;
+import org.pibms.core.settings.SocSettings;
 
 class SnapshotBufferTest {
 
     private static final Protection QUIET = new ProtectionBench().protection;
+    private static final SocEstimator NO_SOC = new SocEstimator(
+            SocSettings.defaultsFor(Chemistry.LFP, 100_000, 300_000), 100_000, new int[0]);
+
+    /** An estimator that shows {@code displayed_pct}, restored from a saved state. */
+    private static SocEstimator showing(double displayed_pct) {
+        SocEstimator soc = new SocEstimator(SocSettings.defaultsFor(Chemistry.LFP, 100_000, 300_000), 100_000,
+                new int[0]);
+        soc.restore(new SocState(0, 36_000_000, displayed_pct, 9, 11, 100_000, 1, 2, 15, 250_000,
+                SocCalibration.FULL_CHARGE, 7, null), 0);
+        Measurement cells = new Measurement(8, 0);
+        cells.invalidate(0);
+        cells.setCellVoltagesValid(true);
+        soc.update(cells, 0, false);
+        return soc;
+    }
 
     @Test
     void theSnapshotOfATickIsBuiltOnceAndShared() {
         SnapshotBuffer buffer = new SnapshotBuffer(8, List.of("t"), List.of(), 100_000, false);
         Measurement m = new Measurement(8, 1);
         m.invalidate(0);
-        buffer.publish(1, 1000, PackState.NORMAL, m, 50, true, true, true, false, 0, false, false, false, 0, QUIET);
+        buffer.publish(1, 1000, PackState.NORMAL, m, NO_SOC, 0, true, true, false, 0, false, false, false, 0, QUIET);
 
         PackSnapshot first = buffer.latest();
         assertThat(buffer.latest()).isSameAs(first);
 
-        buffer.publish(2, 1100, PackState.NORMAL, m, 50, true, true, true, false, 0, false, false, false, 0, QUIET);
+        buffer.publish(2, 1100, PackState.NORMAL, m, NO_SOC, 0, true, true, false, 0, false, false, false, 0, QUIET);
         assertThat(buffer.latest()).isNotSameAs(first);
         assertThat(buffer.latest().sequence()).isEqualTo(2);
     }
@@ -51,8 +70,8 @@ class SnapshotBufferTest {
             // until the delay has passed
         }
 
-        buffer.publish(7, 42, PackState.FAULT, m, 12.5, true, false, true, true, 0b10, true, false, true, 0b101,
-                tripped.protection);
+        buffer.publish(7, 42, PackState.FAULT, m, showing(12.5), 99, false, true, true, 0b10, true, false, true,
+                0b101, tripped.protection);
 
         PackSnapshot s = buffer.latest();
         assertThat(s.sequence()).isEqualTo(7);
@@ -67,6 +86,12 @@ class SnapshotBufferTest {
         assertThat(s.temperatureValid(0)).isFalse();
         assertThat(s.temperature_dC(1)).isEqualTo(312);
         assertThat(s.soc_pct()).isEqualTo(12.5);
+        assertThat(s.soc().charge_mAs()).isEqualTo(36_000_000);
+        assertThat(s.soc().lastCalibration()).isEqualTo(SocCalibration.FULL_CHARGE);
+        assertThat(s.soc().lastCalibrationAt_ms()).isEqualTo(99);
+        assertThat(s.soc().offset_mA()).isEqualTo(15);
+        assertThat(s.soh_pct()).isEqualTo(100);
+        assertThat(s.cycles()).isEqualTo(2.5);
         assertThat(s.chargeMos()).isFalse();
         assertThat(s.dischargeMos()).isTrue();
         assertThat(s.balancingMask()).isEqualTo(0b101);
@@ -121,7 +146,7 @@ class SnapshotBufferTest {
                 m.setCellVoltage_mV(i, tick);
             }
             m.setCurrent_mA(tick);
-            buffer.publish(tick, tick, PackState.NORMAL, m, 0, false, false, false, false, 0, false, false, false, 0, QUIET);
+            buffer.publish(tick, tick, PackState.NORMAL, m, NO_SOC, 0, false, false, false, 0, false, false, false, 0, QUIET);
         }
         done.set(true);
         for (Thread reader : readers) {

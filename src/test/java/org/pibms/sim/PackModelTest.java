@@ -240,7 +240,7 @@ class PackModelTest {
         model.setExternalCurrent_A(0);
         advance(3600);
         assertThat(model.cellSoc_pct(0)).isCloseTo(102, within(1e-6));
-        assertThat(model.cellVoltage_mV(0)).isCloseTo(3392 + 2 * SimulatedCell.KNEE_SLOPE_mVPerPct, within(0.01));
+        assertThat(model.cellVoltage_mV(0)).isCloseTo(3392 + 2 * SimulatedCell.FULL_KNEE_mVPerPct, within(0.01));
     }
 
     @Test

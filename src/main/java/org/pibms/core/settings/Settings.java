@@ -20,6 +20,8 @@ public record Settings(
         LowPowerSettings lowPower,
         ControlSettings control,
         DaemonSettings daemon,
+        SocSettings soc,
+        RecorderSettings recorder,
         Optional<SimulationSettings> simulation) {
 
     public Settings {

@@ -31,11 +31,13 @@ public record SimulationSettings(
             double selfDischarge_pctPerMonth,
             double r0_mOhm,
             double r1_mOhm,
-            double tau1_s) {
+            double tau1_s,
+            double hysteresis_mV) {
     }
 
     /** Measurement errors of the simulated sensors. */
-    public record SimulatedSensors(double voltageNoise_mV, double currentNoise_mA, int currentOffset_mA) {
+    public record SimulatedSensors(double voltageNoise_mV, double currentNoise_mA, int currentOffset_mA,
+            double currentGainError_pct) {
     }
 
     /**

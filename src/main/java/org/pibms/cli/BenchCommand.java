@@ -1,0 +1,80 @@
+package org.pibms.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.pibms.bench.SocBench;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bench", description = "Benchmarks that print figures.", subcommands = {BenchCommand.Soc.class})
+final class BenchCommand {
+
+    @Command(name = "soc", description = "The SOC estimator against the simulator's truth over a matrix of week-long"
+            + " scenarios: LFP and NMC, with and without full charges, ±30 % initial error, current offset ±0.5 % of"
+            + " full scale with gain ±1 %, 5 and 35 °C (docs/soc.md).")
+    static final class Soc implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--seed", description = "Seeds the packs and the sensor noise (default: ${DEFAULT-VALUE}).")
+        long seed = 1;
+
+        @Option(names = "--threads", description = "Scenarios run side by side (default: the number of CPUs).")
+        int threads = Runtime.getRuntime().availableProcessors();
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            // the estimator logs every calibration; a matrix of weeks would bury the table
+            ((Logger) LoggerFactory.getLogger("org.pibms")).setLevel(Level.WARN);
+            List<SocBench.Scenario> scenarios = SocBench.matrix();
+            out.printf(Locale.ROOT, "SOC error in %%-points against the simulated truth: 16S, nameplate %d Ah, cells"
+                    + " really %d Ah; one sample a second for 7 days%n", SocBench.NAMEPLATE_mAh / 1000,
+                    SocBench.TRUE_CAPACITY_mAh / 1000);
+            out.println("targets after the first calibration: NMC <= 2 RMS, <= 4 max; LFP with a full charge every"
+                    + " <= 3 days <= 3 RMS, <= 6 max");
+            out.printf(Locale.ROOT, "%-48s %8s %13s %13s %13s %10s %6s %5s  %s%n", "scenario", "1st cal", "after: max rms",
+                    "all: max rms", "shown: max rms", "cap. Ah", "cycles", "cals", "target");
+            long start = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+            try {
+                List<Future<SocBench.Result>> results = scenarios.stream()
+                        .map(scenario -> pool.submit(() -> SocBench.run(scenario, seed)))
+                        .toList();
+                int failed = 0;
+                for (Future<SocBench.Result> future : results) {
+                    SocBench.Result r = future.get();
+                    if (!r.meetsTargets()) {
+                        failed++;
+                    }
+                    out.printf(Locale.ROOT, "%-48s %8s %6.2f %6.2f %6.2f %6.2f %6.2f %6.2f %4.1f/%4.1f %6.2f %5d  %s%n",
+                            r.scenario().name(),
+                            Double.isNaN(r.firstCalibration_h()) ? "none" : String.format(Locale.ROOT, "%.1f h",
+                                    r.firstCalibration_h()),
+                            r.afterCalibration().max_pct(), r.afterCalibration().rms_pct(), r.overall().max_pct(),
+                            r.overall().rms_pct(), r.displayedAfterCalibration().max_pct(),
+                            r.displayedAfterCalibration().rms_pct(), r.learnedCapacity_Ah(), r.trueCapacity_Ah(),
+                            r.cycles(), r.calibrations(),
+                            !r.targeted() ? "-" : r.meetsTargets() ? "met" : "MISSED");
+                    out.flush();
+                }
+                out.printf(Locale.ROOT, "%d scenarios in %.1f s; %d missed a target%n", scenarios.size(),
+                        (System.nanoTime() - start) / 1e9, failed);
+                return failed == 0 ? 0 : 1;
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+}

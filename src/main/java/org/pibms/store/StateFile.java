@@ -1,0 +1,396 @@
+package org.pibms.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.zip.CRC32;
+import org.pibms.core.SocCalibration;
+import org.pibms.core.SocState;
+import org.pibms.core.StateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state of charge in {@code soc-state} under the state directory: a {@code format 1} line,
+ * one {@code key value} line per field, then a {@code crc32 xxxxxxxx} line over the lines before
+ * it. Each save is written to a temporary file and synced; the current file then becomes
+ * {@code soc-state.1} and the temporary file takes its place, so a power cut at any point leaves
+ * at least one whole generation.
+ *
+ * <p>Unlike the latched faults, a state that cannot be trusted never stops the daemon: the
+ * previous generation is used instead, and without one the estimator starts from the cell
+ * voltages.
+ */
+public final class StateFile implements StateStore {
+
+    static final String NAME = "soc-state";
+    static final String PREVIOUS_NAME = NAME + ".1";
+    static final String TEMPORARY_NAME = NAME + ".tmp";
+
+    private static final String FORMAT_PREFIX = "format ";
+    private static final String FORMAT = "1";
+    private static final String CRC_PREFIX = "crc32 ";
+
+    private static final String SAVED_AT = "saved_at_ms";
+    private static final String CHARGE = "charge_mAs";
+    private static final String DISPLAYED = "displayed_pct";
+    private static final String MIN_CELL_SOC = "min_cell_soc_pct";
+    private static final String MAX_CELL_SOC = "max_cell_soc_pct";
+    private static final String CAPACITY = "capacity_mAh";
+    private static final String LEARNINGS = "capacity_learnings";
+    private static final String UNCERTAINTY = "uncertainty_pct";
+    private static final String OFFSET = "offset_mA";
+    private static final String DISCHARGED = "discharged_mAh";
+    private static final String LAST_CALIBRATION = "last_calibration";
+    private static final String LAST_CALIBRATION_AT = "last_calibration_at_ms";
+    private static final String ANCHOR = "anchor";
+    private static final String NO_ANCHOR = "none";
+    private static final String ANCHOR_SOC = "anchor_soc_pct";
+    private static final String ANCHOR_COUNTED = "anchor_counted_mAs";
+    private static final String ANCHOR_MIN_TEMPERATURE = "anchor_min_temperature_dC";
+    private static final String ANCHOR_MAX_TEMPERATURE = "anchor_max_temperature_dC";
+    private static final Set<String> KEYS = Set.of(SAVED_AT, CHARGE, DISPLAYED, MIN_CELL_SOC, MAX_CELL_SOC,
+            CAPACITY, LEARNINGS, UNCERTAINTY, OFFSET, DISCHARGED, LAST_CALIBRATION, LAST_CALIBRATION_AT, ANCHOR, ANCHOR_SOC,
+            ANCHOR_COUNTED, ANCHOR_MIN_TEMPERATURE, ANCHOR_MAX_TEMPERATURE);
+
+    private static final Logger log = LoggerFactory.getLogger(StateFile.class);
+
+    private final Path directory;
+    private final Path file;
+    private final Path previous;
+    private final Path temporary;
+    /** The reason of the last failed save still unresolved, so a save failing every period logs once. */
+    private String lastFailure;
+
+    private StateFile(Path directory) {
+        this.directory = directory;
+        this.file = directory.resolve(NAME);
+        this.previous = directory.resolve(PREVIOUS_NAME);
+        this.temporary = directory.resolve(TEMPORARY_NAME);
+    }
+
+    /**
+     * Opens the store in {@code directory}, creating the directory if needed.
+     *
+     * @throws StoreException naming the directory if it cannot be created or written
+     */
+    public static StateFile open(Path directory) throws StoreException {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new StoreException("cannot create the state directory " + directory + ": " + e.getMessage(), e);
+        }
+        if (!Files.isWritable(directory)) {
+            throw new StoreException("the state directory " + directory + " is not writable by this user");
+        }
+        return new StateFile(directory);
+    }
+
+    @Override
+    public synchronized Optional<SocState> loadSoc() {
+        if (Files.notExists(file) && Files.notExists(previous)) {
+            log.info("no state of charge saved in {} yet: it will be estimated from the cell voltages", directory);
+            return Optional.empty();
+        }
+        for (Path candidate : List.of(file, previous)) {
+            try {
+                SocState state = read(candidate);
+                if (candidate.equals(previous)) {
+                    log.warn("using the previous generation {}", previous);
+                }
+                return Optional.of(state);
+            } catch (Unusable e) {
+                log.warn("{} cannot be used: {}", candidate, e.getMessage());
+            }
+        }
+        log.warn("no usable state of charge in {}: it will be estimated from the cell voltages", directory);
+        return Optional.empty();
+    }
+
+    // synchronized: every save goes through the one temporary file, so two must not interleave
+    @Override
+    public synchronized boolean saveSoc(SocState state) {
+        byte[] text;
+        try {
+            text = encode(state);
+        } catch (IllegalArgumentException e) {
+            failed(e.getMessage() + ", so the state saved before is kept");
+            return false;
+        }
+        try {
+            write(text);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException cleanup) {
+                // the loader never reads the temporary file, and the next save truncates it
+            }
+            failed(reason(e));
+            return false;
+        }
+        if (lastFailure != null) {
+            log.info("the state of charge is saved to {} again", file);
+            lastFailure = null;
+        }
+        return true;
+    }
+
+    private void failed(String reason) {
+        if (!reason.equals(lastFailure)) {
+            log.error("cannot save the state of charge to {}: {}", file, reason);
+            lastFailure = reason;
+        }
+    }
+
+    private void write(byte[] text) throws IOException {
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = ByteBuffer.wrap(text);
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        }
+        try {
+            rename(file, previous);
+        } catch (NoSuchFileException e) {
+            // the first save: there is no generation to keep yet
+        }
+        rename(temporary, file);
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // some file systems cannot sync a directory; the renames are still atomic
+        }
+    }
+
+    private static void rename(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** @throws IllegalArgumentException naming a field that is not finite, which no load would accept */
+    private static byte[] encode(SocState state) {
+        StringBuilder lines = new StringBuilder();
+        lines.append(FORMAT_PREFIX).append(FORMAT).append('\n');
+        line(lines, SAVED_AT, Long.toString(state.savedAt_ms()));
+        line(lines, CHARGE, decimal(CHARGE, state.charge_mAs()));
+        line(lines, DISPLAYED, decimal(DISPLAYED, state.displayed_pct()));
+        line(lines, MIN_CELL_SOC, decimal(MIN_CELL_SOC, state.minCellSoc_pct()));
+        line(lines, MAX_CELL_SOC, decimal(MAX_CELL_SOC, state.maxCellSoc_pct()));
+        line(lines, CAPACITY, decimal(CAPACITY, state.capacity_mAh()));
+        line(lines, LEARNINGS, Integer.toString(state.capacityLearnings()));
+        line(lines, UNCERTAINTY, decimal(UNCERTAINTY, state.uncertainty_pct()));
+        line(lines, OFFSET, decimal(OFFSET, state.offset_mA()));
+        line(lines, DISCHARGED, decimal(DISCHARGED, state.discharged_mAh()));
+        line(lines, LAST_CALIBRATION, state.lastCalibration().id());
+        line(lines, LAST_CALIBRATION_AT, Long.toString(state.lastCalibrationAt_ms()));
+        SocState.Anchor anchor = state.anchor();
+        if (anchor == null) {
+            line(lines, ANCHOR, NO_ANCHOR);
+        } else {
+            line(lines, ANCHOR_SOC, decimal(ANCHOR_SOC, anchor.soc_pct()));
+            line(lines, ANCHOR_COUNTED, decimal(ANCHOR_COUNTED, anchor.countedSince_mAs()));
+            line(lines, ANCHOR_MIN_TEMPERATURE, Integer.toString(anchor.minTemperature_dC()));
+            line(lines, ANCHOR_MAX_TEMPERATURE, Integer.toString(anchor.maxTemperature_dC()));
+        }
+        byte[] body = lines.toString().getBytes(StandardCharsets.UTF_8);
+        lines.append(CRC_PREFIX).append(checksum(body, body.length)).append('\n');
+        return lines.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void line(StringBuilder lines, String key, String value) {
+        lines.append(key).append(' ').append(value).append('\n');
+    }
+
+    // Double.toString gives the shortest text that parses back to the same double
+    private static String decimal(String key, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(key + " is " + value);
+        }
+        return Double.toString(value);
+    }
+
+    private static SocState read(Path path) throws Unusable {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new Unusable("it is missing");
+        } catch (IOException e) {
+            throw new Unusable("it cannot be read: " + reason(e));
+        }
+        if (bytes.length == 0) {
+            throw new Unusable("it is empty");
+        }
+        if (bytes[bytes.length - 1] != '\n') {
+            throw new Unusable("it is torn: its last line is incomplete");
+        }
+        int crcLine = bytes.length - 1;
+        while (crcLine > 0 && bytes[crcLine - 1] != '\n') {
+            crcLine--;
+        }
+        String last = new String(bytes, crcLine, bytes.length - 1 - crcLine, StandardCharsets.UTF_8);
+        if (!last.startsWith(CRC_PREFIX)) {
+            throw new Unusable("it is torn: it has no checksum line");
+        }
+        if (!last.substring(CRC_PREFIX.length()).equalsIgnoreCase(checksum(bytes, crcLine))) {
+            throw new Unusable("its checksum does not match");
+        }
+        return parse(new String(bytes, 0, crcLine, StandardCharsets.UTF_8));
+    }
+
+    private static SocState parse(String body) throws Unusable {
+        String[] lines = body.split("\n");
+        if (!lines[0].startsWith(FORMAT_PREFIX)) {
+            throw new Unusable("it does not start with a format line");
+        }
+        String format = lines[0].substring(FORMAT_PREFIX.length());
+        if (!format.equals(FORMAT)) {
+            throw new Unusable("it is in format '" + format + "', which this version cannot read");
+        }
+        Fields fields = new Fields();
+        for (int i = 1; i < lines.length; i++) {
+            fields.add(lines[i]);
+        }
+        String calibrationId = fields.text(LAST_CALIBRATION);
+        SocCalibration calibration = SocCalibration.fromId(calibrationId)
+                .orElseThrow(() -> new Unusable("it names an unknown calibration '" + calibrationId + "'"));
+        return new SocState(
+                fields.whole(SAVED_AT),
+                fields.finite(CHARGE),
+                fields.finite(DISPLAYED),
+                fields.finite(MIN_CELL_SOC),
+                fields.finite(MAX_CELL_SOC),
+                fields.finite(CAPACITY),
+                fields.wholeInt(LEARNINGS),
+                fields.finite(UNCERTAINTY),
+                fields.finite(OFFSET),
+                fields.finite(DISCHARGED),
+                calibration,
+                fields.whole(LAST_CALIBRATION_AT),
+                anchor(fields));
+    }
+
+    private static SocState.Anchor anchor(Fields fields) throws Unusable {
+        if (!fields.has(ANCHOR)) {
+            return new SocState.Anchor(fields.finite(ANCHOR_SOC), fields.finite(ANCHOR_COUNTED),
+                    fields.wholeInt(ANCHOR_MIN_TEMPERATURE), fields.wholeInt(ANCHOR_MAX_TEMPERATURE));
+        }
+        String value = fields.text(ANCHOR);
+        if (!value.equals(NO_ANCHOR)) {
+            throw new Unusable("'" + ANCHOR + "' is '" + value + "' instead of '" + NO_ANCHOR + "'");
+        }
+        for (String key : List.of(ANCHOR_SOC, ANCHOR_COUNTED, ANCHOR_MIN_TEMPERATURE, ANCHOR_MAX_TEMPERATURE)) {
+            if (fields.has(key)) {
+                throw new Unusable("it has both '" + ANCHOR + " " + NO_ANCHOR + "' and '" + key + "'");
+            }
+        }
+        return null;
+    }
+
+    private static String checksum(byte[] bytes, int length) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, length);
+        return String.format("%08x", crc.getValue());
+    }
+
+    // the JDK gives only the path as the message of these two
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return e.getMessage() + ": permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return e.getMessage() + ": no such file or directory";
+        }
+        return e.getMessage();
+    }
+
+    /** The {@code key value} lines of one file. */
+    private static final class Fields {
+
+        private final Map<String, String> values = new HashMap<>();
+
+        void add(String line) throws Unusable {
+            int space = line.indexOf(' ');
+            if (space <= 0) {
+                throw new Unusable("the line '" + line + "' is not 'key value'");
+            }
+            String key = line.substring(0, space);
+            if (!KEYS.contains(key)) {
+                throw new Unusable("it has an unknown key '" + key + "'");
+            }
+            if (values.putIfAbsent(key, line.substring(space + 1)) != null) {
+                throw new Unusable("it has '" + key + "' twice");
+            }
+        }
+
+        boolean has(String key) {
+            return values.containsKey(key);
+        }
+
+        String text(String key) throws Unusable {
+            String value = values.get(key);
+            if (value == null) {
+                throw new Unusable("it lacks '" + key + "'");
+            }
+            return value;
+        }
+
+        double finite(String key) throws Unusable {
+            String text = text(key);
+            double value;
+            try {
+                value = Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+                throw new Unusable("'" + key + "' is not a number: '" + text + "'");
+            }
+            if (!Double.isFinite(value)) {
+                throw new Unusable("'" + key + "' is " + text + ", not a finite number");
+            }
+            return value;
+        }
+
+        long whole(String key) throws Unusable {
+            String text = text(key);
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new Unusable("'" + key + "' is not a whole number: '" + text + "'");
+            }
+        }
+
+        int wholeInt(String key) throws Unusable {
+            String text = text(key);
+            try {
+                return Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                throw new Unusable("'" + key + "' is not a whole number: '" + text + "'");
+            }
+        }
+    }
+
+    /** Why one file cannot be trusted; the message completes "&lt;file&gt; cannot be used: ". */
+    private static final class Unusable extends Exception {
+
+        Unusable(String reason) {
+            super(reason);
+        }
+    }
+}

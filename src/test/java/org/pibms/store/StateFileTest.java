@@ -1,0 +1,305 @@
+package org.pibms.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.pibms.core.SocCalibration;
+import org.pibms.core.SocState;
+import org.slf4j.LoggerFactory;
+
+class StateFileTest {
+
+    // values whose shortest decimal form is long, negative zero and a subnormal, to catch any rounding
+    private static final SocState LEARNING = new SocState(1_732_400_000_000L, 0.1 + 0.2, 57.123456789012344,
+            -0.0, 99.99999999999999, 100_000.0 / 3, 7, Double.MIN_VALUE, -12.345e-7, 1.0e300,
+            SocCalibration.FULL_CHARGE, 1_732_399_000_000L, new SocState.Anchor(Math.PI, -123_456.789, -205, 451));
+    private static final SocState IDLE = new SocState(1_732_400_060_000L, 3.6e7, 50.0, 48.5, 51.25, 10_000.0,
+            0, 3.5, 0.75, 123.0, SocCalibration.OCV_REST, 1_732_300_000_000L, null);
+
+    @TempDir
+    Path dir;
+
+    private final Logger logger = (Logger) LoggerFactory.getLogger(StateFile.class);
+    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+
+    @BeforeEach
+    void captureTheLog() {
+        log.start();
+        logger.addAppender(log);
+    }
+
+    @AfterEach
+    void releaseTheLog() {
+        logger.detachAppender(log);
+    }
+
+    @Test
+    void aStateWithAnAnchorIsLoadedExactlyAsSaved() throws Exception {
+        assertThat(StateFile.open(dir).saveSoc(LEARNING)).isTrue();
+
+        assertThat(StateFile.open(dir).loadSoc()).contains(LEARNING);
+        assertThat(Files.readString(dir.resolve("soc-state"))).startsWith("""
+                format 1
+                saved_at_ms 1732400000000
+                charge_mAs 0.30000000000000004
+                displayed_pct 57.123456789012344
+                min_cell_soc_pct -0.0
+                """).contains("""
+                last_calibration full_charge
+                last_calibration_at_ms 1732399000000
+                anchor_soc_pct 3.141592653589793
+                anchor_counted_mAs -123456.789
+                anchor_min_temperature_dC -205
+                anchor_max_temperature_dC 451
+                crc32\s""").doesNotContain("anchor none");
+        assertThat(dir.resolve("soc-state.tmp")).doesNotExist();
+        assertThat(dir.resolve("soc-state.1")).doesNotExist();
+        assertThat(log.list).isEmpty();
+    }
+
+    @Test
+    void aStateWithoutAnAnchorIsLoadedExactlyAsSaved() throws Exception {
+        assertThat(StateFile.open(dir).saveSoc(IDLE)).isTrue();
+
+        assertThat(StateFile.open(dir).loadSoc()).contains(IDLE);
+        assertThat(Files.readString(dir.resolve("soc-state"))).contains("\nanchor none\ncrc32 ")
+                .doesNotContain("anchor_");
+    }
+
+    @Test
+    void nothingSavedYetIsEmptyWithoutAWarningAndTheDirectoryIsCreated() throws Exception {
+        StateFile store = StateFile.open(dir.resolve("state"));
+
+        assertThat(dir.resolve("state")).isDirectory();
+        assertThat(store.loadSoc()).isEmpty();
+        assertThat(log.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.INFO);
+    }
+
+    @Test
+    void aSaveKeepsThePreviousGeneration() throws Exception {
+        StateFile store = StateFile.open(dir);
+        store.saveSoc(LEARNING);
+        byte[] first = Files.readAllBytes(dir.resolve("soc-state"));
+        store.saveSoc(IDLE);
+
+        assertThat(dir.resolve("soc-state.1")).hasBinaryContent(first);
+        assertThat(store.loadSoc()).contains(IDLE);
+        assertThat(log.list).isEmpty();
+    }
+
+    @Test
+    void aNewestGenerationWithAFlippedDigitFallsBackToThePreviousOne() throws Exception {
+        saveTwoGenerations();
+        Path newest = dir.resolve("soc-state");
+        String text = Files.readString(newest);
+        assertThat(text).contains("\ndisplayed_pct 50.0\n");
+        Files.writeString(newest, text.replace("displayed_pct 50.0", "displayed_pct 51.0"));
+
+        assertThat(StateFile.open(dir).loadSoc()).contains(LEARNING);
+        assertThat(warnings()).containsExactly(
+                newest + " cannot be used: its checksum does not match",
+                "using the previous generation " + dir.resolve("soc-state.1"));
+    }
+
+    @Test
+    void aNewestGenerationCutInHalfFallsBackToThePreviousOne() throws Exception {
+        saveTwoGenerations();
+        Path newest = dir.resolve("soc-state");
+        byte[] whole = Files.readAllBytes(newest);
+        Files.write(newest, Arrays.copyOf(whole, whole.length / 2));
+
+        assertThat(StateFile.open(dir).loadSoc()).contains(LEARNING);
+        assertThat(warnings()).hasSize(2).first().asString().startsWith(newest + " cannot be used: it is torn");
+    }
+
+    @Test
+    void aNewestGenerationCutAtALineEndHasNoChecksumLine() throws Exception {
+        saveTwoGenerations();
+        Path newest = dir.resolve("soc-state");
+        String text = Files.readString(newest);
+        Files.writeString(newest, text.substring(0, text.indexOf("crc32 ")));
+
+        assertThat(StateFile.open(dir).loadSoc()).contains(LEARNING);
+        assertThat(warnings()).first().isEqualTo(newest + " cannot be used: it is torn: it has no checksum line");
+    }
+
+    @Test
+    void aMissingNewestGenerationFallsBackToThePreviousOne() throws Exception {
+        saveTwoGenerations();
+        Files.delete(dir.resolve("soc-state"));
+
+        assertThat(StateFile.open(dir).loadSoc()).contains(LEARNING);
+        assertThat(warnings()).containsExactly(
+                dir.resolve("soc-state") + " cannot be used: it is missing",
+                "using the previous generation " + dir.resolve("soc-state.1"));
+    }
+
+    @Test
+    void twoCorruptGenerationsGiveNothingAndSayTheVoltagesWillBeUsed() throws Exception {
+        saveTwoGenerations();
+        Files.writeString(dir.resolve("soc-state"), "format 1\nsaved_at_ms 17");
+        Files.writeString(dir.resolve("soc-state.1"), "");
+
+        assertThat(StateFile.open(dir).loadSoc()).isEmpty();
+        assertThat(warnings()).containsExactly(
+                dir.resolve("soc-state") + " cannot be used: it is torn: its last line is incomplete",
+                dir.resolve("soc-state.1") + " cannot be used: it is empty",
+                "no usable state of charge in " + dir + ": it will be estimated from the cell voltages");
+    }
+
+    @Test
+    void aLeftoverTemporaryFileFromAPowerCutIsIgnoredAndOverwritten() throws Exception {
+        StateFile.open(dir).saveSoc(LEARNING);
+        Files.writeString(dir.resolve("soc-state.tmp"), "format 1\ncharge_mAs 99");
+
+        assertThat(StateFile.open(dir).loadSoc()).contains(LEARNING);
+        assertThat(StateFile.open(dir).saveSoc(IDLE)).isTrue();
+        assertThat(StateFile.open(dir).loadSoc()).contains(IDLE);
+        assertThat(log.list).isEmpty();
+    }
+
+    static Stream<Arguments> wellSealedButUntrustworthy() {
+        return Stream.of(
+                Arguments.of("charge_mAs 3.6E7", "charge_mAs NaN", "'charge_mAs' is NaN, not a finite number"),
+                Arguments.of("offset_mA 0.75", "offset_mA -Infinity", "'offset_mA' is -Infinity, not a finite number"),
+                Arguments.of("capacity_mAh 10000.0", "capacity_mAh 10,000", "'capacity_mAh' is not a number: '10,000'"),
+                Arguments.of("saved_at_ms 1732400060000", "saved_at_ms 1.7e12",
+                        "'saved_at_ms' is not a whole number: '1.7e12'"),
+                Arguments.of("last_calibration ocv_rest", "last_calibration ocv_nap",
+                        "it names an unknown calibration 'ocv_nap'"),
+                Arguments.of("format 1", "format 2", "it is in format '2', which this version cannot read"),
+                Arguments.of("uncertainty_pct 3.5\n", "", "it lacks 'uncertainty_pct'"),
+                Arguments.of("offset_mA", "offset_A", "it has an unknown key 'offset_A'"),
+                Arguments.of("anchor none", "anchor none\nanchor_soc_pct 12.0",
+                        "it has both 'anchor none' and 'anchor_soc_pct'"));
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @MethodSource("wellSealedButUntrustworthy")
+    void aFileWithAValidChecksumIsStillCheckedValueByValue(String line, String replacement, String reason)
+            throws Exception {
+        saveTwoGenerations();
+        Path newest = dir.resolve("soc-state");
+        resealed(newest, text -> {
+            assertThat(text).contains(line);
+            return text.replace(line, replacement);
+        });
+
+        assertThat(StateFile.open(dir).loadSoc()).contains(LEARNING);
+        assertThat(warnings()).first().isEqualTo(newest + " cannot be used: " + reason);
+    }
+
+    @Test
+    void aFailedSaveLeavesBothGenerationsAndLogsOnceUntilItWorksAgain() throws Exception {
+        StateFile store = StateFile.open(dir);
+        saveTwoGenerations();
+        byte[] newest = Files.readAllBytes(dir.resolve("soc-state"));
+        byte[] previous = Files.readAllBytes(dir.resolve("soc-state.1"));
+        // a directory in the temporary file's place fails the save even for root
+        Path obstacle = Files.createDirectories(dir.resolve("soc-state.tmp").resolve("x"));
+
+        assertThat(store.saveSoc(LEARNING)).isFalse();
+        assertThat(store.saveSoc(LEARNING)).isFalse();
+
+        assertThat(dir.resolve("soc-state")).hasBinaryContent(newest);
+        assertThat(dir.resolve("soc-state.1")).hasBinaryContent(previous);
+        Files.delete(obstacle);
+        Files.delete(obstacle.getParent());
+        assertThat(store.saveSoc(LEARNING)).isTrue();
+        assertThat(store.loadSoc()).contains(LEARNING);
+        assertThat(log.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.ERROR, Level.INFO);
+        assertThat(log.list.get(0).getFormattedMessage())
+                .startsWith("cannot save the state of charge to " + dir.resolve("soc-state") + ": ")
+                .contains("soc-state.tmp");
+    }
+
+    @Test
+    void aSaveIntoADirectoryMadeReadOnlyFailsAndLeavesTheOldFile() throws Exception {
+        Assumptions.assumeFalse(System.getProperty("user.name").equals("root"), "root ignores permissions");
+        StateFile store = StateFile.open(dir);
+        store.saveSoc(LEARNING);
+        byte[] old = Files.readAllBytes(dir.resolve("soc-state"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            assertThat(store.saveSoc(IDLE)).isFalse();
+        } finally {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+
+        assertThat(dir.resolve("soc-state")).hasBinaryContent(old);
+        assertThat(dir.resolve("soc-state.tmp")).doesNotExist();
+        assertThat(store.loadSoc()).contains(LEARNING);
+        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+                "cannot save the state of charge to " + dir.resolve("soc-state") + ": "
+                        + dir.resolve("soc-state.tmp") + ": permission denied");
+    }
+
+    @Test
+    void aStateThatNoLoadWouldAcceptIsNotSavedOverAGoodOne() throws Exception {
+        StateFile store = StateFile.open(dir);
+        store.saveSoc(IDLE);
+        byte[] good = Files.readAllBytes(dir.resolve("soc-state"));
+        SocState broken = new SocState(1, 1.0, Double.NaN, 1.0, 1.0, 1.0, 0, 1.0, 1.0, 1.0, SocCalibration.NONE, 0,
+                null);
+
+        assertThat(store.saveSoc(broken)).isFalse();
+
+        assertThat(dir.resolve("soc-state")).hasBinaryContent(good);
+        assertThat(dir.resolve("soc-state.1")).doesNotExist();
+        assertThat(log.list).extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage).containsExactly(
+                tuple(Level.ERROR, "cannot save the state of charge to " + dir.resolve("soc-state")
+                        + ": displayed_pct is NaN, so the state saved before is kept"));
+    }
+
+    @Test
+    void aFileWhereTheDirectoryShouldBeIsRefusedAtOpen() throws Exception {
+        Path file = dir.resolve("not-a-directory");
+        Files.writeString(file, "x");
+
+        assertThatThrownBy(() -> StateFile.open(file)).isInstanceOf(StoreException.class)
+                .hasMessageStartingWith("cannot create the state directory " + file);
+    }
+
+    /** LEARNING in {@code soc-state.1}, IDLE in {@code soc-state}. */
+    private void saveTwoGenerations() throws StoreException {
+        StateFile store = StateFile.open(dir);
+        assertThat(store.saveSoc(LEARNING)).isTrue();
+        assertThat(store.saveSoc(IDLE)).isTrue();
+    }
+
+    /** Edits the lines before the checksum and writes a checksum that matches them. */
+    private static void resealed(Path file, UnaryOperator<String> edit) throws Exception {
+        String text = Files.readString(file);
+        String lines = edit.apply(text.substring(0, text.lastIndexOf("crc32 ")));
+        CRC32 crc = new CRC32();
+        crc.update(lines.getBytes(StandardCharsets.UTF_8));
+        Files.writeString(file, lines + String.format("crc32 %08x\n", crc.getValue()));
+    }
+
+    private List<String> warnings() {
+        return log.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
+                .toList();
+    }
+}
