@@ -290,29 +290,26 @@ public final class SocBench {
 
         /** The emptiest cell's charge over that plus the fullest cell's room. */
         private double truth_pct() {
-            double left = Double.MAX_VALUE;
-            double room = Double.MAX_VALUE;
-            for (int i = 0; i < CELLS; i++) {
-                double charge = model.cellCharge_As(i);
-                double capacity = model.cellCapacity_As(i);
-                left = Math.min(left, charge);
-                room = Math.min(room, capacity - charge);
-            }
-            left = Math.max(0, left);
-            room = Math.max(0, room);
-            return left + room <= 0 ? 0 : 100 * left / (left + room);
+            double[] leftAndRoom = leftAndRoom_As();
+            double usable = leftAndRoom[0] + leftAndRoom[1];
+            return usable <= 0 ? 0 : 100 * leftAndRoom[0] / usable;
         }
 
         private double usableCapacity_Ah() {
+            double[] leftAndRoom = leftAndRoom_As();
+            return (leftAndRoom[0] + leftAndRoom[1]) / 3600;
+        }
+
+        /** The charge the emptiest cell has left and the room the fullest cell has, never below 0. */
+        private double[] leftAndRoom_As() {
             double left = Double.MAX_VALUE;
             double room = Double.MAX_VALUE;
             for (int i = 0; i < CELLS; i++) {
                 double charge = model.cellCharge_As(i);
-                double capacity = model.cellCapacity_As(i);
                 left = Math.min(left, charge);
-                room = Math.min(room, capacity - charge);
+                room = Math.min(room, model.cellCapacity_As(i) - charge);
             }
-            return (Math.max(0, left) + Math.max(0, room)) / 3600;
+            return new double[] {Math.max(0, left), Math.max(0, room)};
         }
     }
 

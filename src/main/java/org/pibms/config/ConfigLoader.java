@@ -545,14 +545,14 @@ public final class ConfigLoader {
         try {
             return OcvCurve.of(soc.stream().mapToDouble(Double::doubleValue).toArray(), temperatures, voltages);
         } catch (IllegalArgumentException e) {
-            s.problem(curves.size() > 0 ? "curves" : "soc_pct", e.getMessage());
+            s.problem("curves", e.getMessage());
             return defaultCurve;
         }
     }
 
     private static List<SocSettings.Band> trustedBands(Section s, List<SocSettings.Band> defaults) {
         if (!s.has("trusted_bands")) {
-            s.sectionList("trusted_bands");
+            s.sectionList("trusted_bands"); // still a key the loader knows
             return defaults;
         }
         List<SocSettings.Band> bands = new ArrayList<>();

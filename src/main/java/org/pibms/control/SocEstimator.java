@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
 public final class SocEstimator {
 
     private static final Logger log = LoggerFactory.getLogger(SocEstimator.class);
+    /** Without a cell temperature the OCV table and the rest time are read at 25 °C. */
     private static final int DEFAULT_TEMPERATURE_dC = 250;
+    private static final int NO_TEMPERATURE = Integer.MIN_VALUE;
     /** Longer than this between two valid current readings and the charge in between is unknown. */
     static final long MAX_GAP_ms = 10_000;
     /** The uncertainty of an estimate that nothing can vouch for. */
@@ -63,6 +65,8 @@ public final class SocEstimator {
     private final OcvCurve ocv;
     private final double nominal_mAs;
     private final int[] cellSensors;
+    /** The SOC the empty-knee voltage stands for, from which the knee sync re-arms. */
+    private final double emptySoc_pct;
     /** Growth of the uncertainty per second of counting, as an offset current before and after a zeroing. */
     private final double unzeroedOffset_mA;
     private final double zeroedOffset_mA;
@@ -92,10 +96,10 @@ public final class SocEstimator {
     /** The last valid current, offset taken off. */
     private double previousCurrent_mA;
     private long lastUpdate_ms;
-    private long displayUpdated_ms = -1;
     private boolean started;
 
-    private boolean filterPrimed;
+    /** When the cell filter last took a reading; -1 before the first. */
+    private long filtered_ms = -1;
     private double filteredMin_mV;
     private double filteredMax_mV;
 
@@ -129,6 +133,7 @@ public final class SocEstimator {
         this.nominal_mAs = nominalCapacity_mAh * MAS_PER_MAH;
         this.capacity_mAs = nominal_mAs;
         this.cellSensors = cellSensors.clone();
+        this.emptySoc_pct = ocv.soc_pct(settings.empty().cell_mV(), DEFAULT_TEMPERATURE_dC);
         this.unzeroedOffset_mA = settings.autoZero().maxOffset_mA() / 10.0;
         this.zeroedOffset_mA = settings.autoZero().maxOffset_mA() / 50.0;
     }
@@ -158,19 +163,24 @@ public final class SocEstimator {
             }
             return;
         }
+        long sinceLast_ms = started ? time_ms - lastUpdate_ms : 0;
         started = true;
         lastUpdate_ms = time_ms;
-        int temperature_dC = cellTemperature_dC(m);
-        if (!initialised) {
-            if (!m.cellVoltagesValid()) {
-                return;
-            }
-            start(m, temperature_dC);
+        int measured_dC = cellTemperature_dC(m);
+        int temperature_dC = measured_dC == NO_TEMPERATURE ? DEFAULT_TEMPERATURE_dC : measured_dC;
+        if (!initialised && !m.cellVoltagesValid()) {
+            return;
         }
         filterCells(m, time_ms);
+        if (!initialised) {
+            start(temperature_dC);
+        }
         count(m, time_ms, currentKnownZero);
         autoZero(m, time_ms, currentKnownZero);
-        trackAnchorTemperature(m, temperature_dC);
+        if (anchored && measured_dC != NO_TEMPERATURE) {
+            anchorMinTemperature_dC = Math.min(anchorMinTemperature_dC, measured_dC);
+            anchorMaxTemperature_dC = Math.max(anchorMaxTemperature_dC, measured_dC);
+        }
         if (m.cellVoltagesValid() && m.currentValid()) {
             double current_mA = currentKnownZero ? 0 : m.current_mA() - offset_mA;
             if (downtimeRest) {
@@ -181,20 +191,17 @@ public final class SocEstimator {
                 }
             }
             detectRest(current_mA, time_ms, temperature_dC);
-            detectFull(m, current_mA, time_ms);
+            detectFull(m, current_mA, time_ms, temperature_dC);
             detectEmpty(m, current_mA, time_ms, temperature_dC);
         }
         rearm();
-        followDisplay(time_ms);
+        followDisplay(sinceLast_ms);
     }
 
     // ---- start ----
 
-    private void start(Measurement m, int temperature_dC) {
+    private void start(int temperature_dC) {
         initialised = true;
-        filteredMin_mV = m.cellVoltage_mV(m.minCell());
-        filteredMax_mV = m.cellVoltage_mV(m.maxCell());
-        filterPrimed = true;
         if (restored != null) {
             SocState s = restored;
             restored = null;
@@ -329,11 +336,12 @@ public final class SocEstimator {
         }
         double min = m.cellVoltage_mV(m.minCell());
         double max = m.cellVoltage_mV(m.maxCell());
-        long dt_ms = havePrevious ? Math.max(0, time_ms - previous_ms) : 0;
-        if (!filterPrimed || dt_ms > MAX_GAP_ms) {
+        long dt_ms = time_ms - filtered_ms;
+        boolean fresh = filtered_ms < 0 || dt_ms > MAX_GAP_ms;
+        filtered_ms = time_ms;
+        if (fresh) {
             filteredMin_mV = min;
             filteredMax_mV = max;
-            filterPrimed = true;
             return;
         }
         double weight = dt_ms / (CELL_FILTER_ms + dt_ms);
@@ -417,7 +425,7 @@ public final class SocEstimator {
         calibrated(SocCalibration.OCV_REST, after, temperature_dC);
     }
 
-    private void detectFull(Measurement m, double current_mA, long time_ms) {
+    private void detectFull(Measurement m, double current_mA, long time_ms, int temperature_dC) {
         SocSettings.FullCharge full = settings.full();
         boolean atFull = m.cellVoltage_mV(m.maxCell()) >= full.cell_mV()
                 && current_mA >= -settings.rest().current_mA() && current_mA <= full.tailCurrent_mA();
@@ -437,7 +445,7 @@ public final class SocEstimator {
         uncertainty_pct = FULL_UNCERTAINTY_pct;
         log.info("SOC: full-charge calibration: {} % -> 100 % (highest cell {} mV, {} mA for {} s)", round1(before),
                 m.cellVoltage_mV(m.maxCell()), Math.round(current_mA), full.hold_ms() / 1000);
-        calibrated(SocCalibration.FULL_CHARGE, 100, cellTemperature_dC(m));
+        calibrated(SocCalibration.FULL_CHARGE, 100, temperature_dC);
     }
 
     private void detectEmpty(Measurement m, double current_mA, long time_ms, int temperature_dC) {
@@ -513,31 +521,18 @@ public final class SocEstimator {
                 round1(before / MAS_PER_MAH / 1000), round1(capacity_mAs / MAS_PER_MAH / 1000), round1(soh_pct()));
     }
 
-    private void trackAnchorTemperature(Measurement m, int temperature_dC) {
-        if (anchored && hasCellTemperature(m)) {
-            anchorMinTemperature_dC = Math.min(anchorMinTemperature_dC, temperature_dC);
-            anchorMaxTemperature_dC = Math.max(anchorMaxTemperature_dC, temperature_dC);
-        }
-    }
-
     private void rearm() {
         double soc = internalSoc_pct();
         if (!fullArmed && soc <= 100 - REARM_pct) {
             fullArmed = true;
         }
-        if (!emptyArmed && soc >= minCellAtEmpty() + REARM_pct) {
+        if (!emptyArmed && soc >= emptySoc_pct + REARM_pct) {
             emptyArmed = true;
         }
     }
 
-    private double minCellAtEmpty() {
-        return ocv.soc_pct(settings.empty().cell_mV(), DEFAULT_TEMPERATURE_dC);
-    }
-
     /** The shown SOC has followed every counted change already; a correction it follows at the configured rate. */
-    private void followDisplay(long time_ms) {
-        long dt_ms = displayUpdated_ms < 0 ? 0 : time_ms - displayUpdated_ms;
-        displayUpdated_ms = time_ms;
+    private void followDisplay(long dt_ms) {
         double target = internalSoc_pct();
         if (event == SocCalibration.START_OCV) {
             displayed_pct = target;
@@ -576,6 +571,7 @@ public final class SocEstimator {
         charge_mAs = clamp(soc_pct, 0, 100) / 100 * capacity_mAs;
     }
 
+    /** The cells' average temperature, or {@link #NO_TEMPERATURE} when no cell sensor has a reading. */
     private int cellTemperature_dC(Measurement m) {
         int sum = 0;
         int count = 0;
@@ -585,16 +581,7 @@ public final class SocEstimator {
                 count++;
             }
         }
-        return count == 0 ? DEFAULT_TEMPERATURE_dC : sum / count;
-    }
-
-    private boolean hasCellTemperature(Measurement m) {
-        for (int sensor : cellSensors) {
-            if (m.temperatureValid(sensor)) {
-                return true;
-            }
-        }
-        return false;
+        return count == 0 ? NO_TEMPERATURE : sum / count;
     }
 
     private static double clamp(double value, double min, double max) {

@@ -56,7 +56,7 @@ public final class StatusJson {
         putOrNull(json, "shunt_bus_mV", s.shuntBusVoltage_mV(), s.shuntBusVoltageValid());
         putOrNull(json, "current_mA", s.current_mA(), s.currentValid());
         if (s.socValid()) {
-            json.put("soc_pct", Math.round(s.soc_pct() * 100) / 100.0);
+            json.put("soc_pct", round(s.soc_pct(), 100));
         } else {
             json.putNull("soc_pct");
         }

@@ -1,15 +1,10 @@
 package org.pibms.store;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -49,14 +44,7 @@ public final class LatchFile implements LatchStore {
      * @throws StoreException naming the file and what is wrong with it
      */
     public static LatchFile open(Path directory) throws StoreException {
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new StoreException("cannot create the state directory " + directory + ": " + e.getMessage(), e);
-        }
-        if (!Files.isWritable(directory)) {
-            throw new StoreException("the state directory " + directory + " is not writable by this user");
-        }
+        DurableFiles.openDirectory(directory);
         return new LatchFile(directory);
     }
 
@@ -104,24 +92,9 @@ public final class LatchFile implements LatchStore {
         text.append("crc32 ").append(checksum(ids)).append('\n');
         Path temporary = directory.resolve(NAME + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-                dir.force(true);
-            } catch (IOException e) {
-                // some file systems cannot sync a directory; the rename is still atomic
-            }
+            DurableFiles.writeSynced(temporary, text.toString().getBytes(StandardCharsets.UTF_8));
+            DurableFiles.rename(temporary, file);
+            DurableFiles.syncDirectory(directory);
             return true;
         } catch (IOException e) {
             log.error("cannot save the latched faults to {}: {}", file, e.getMessage());

@@ -1,16 +1,11 @@
 package org.pibms.store;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,14 +83,7 @@ public final class StateFile implements StateStore {
      * @throws StoreException naming the directory if it cannot be created or written
      */
     public static StateFile open(Path directory) throws StoreException {
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new StoreException("cannot create the state directory " + directory + ": " + e.getMessage(), e);
-        }
-        if (!Files.isWritable(directory)) {
-            throw new StoreException("the state directory " + directory + " is not writable by this user");
-        }
+        DurableFiles.openDirectory(directory);
         return new StateFile(directory);
     }
 
@@ -156,33 +144,14 @@ public final class StateFile implements StateStore {
     }
 
     private void write(byte[] text) throws IOException {
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ByteBuffer bytes = ByteBuffer.wrap(text);
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            channel.force(true);
-        }
+        DurableFiles.writeSynced(temporary, text);
         try {
-            rename(file, previous);
+            DurableFiles.rename(file, previous);
         } catch (NoSuchFileException e) {
             // the first save: there is no generation to keep yet
         }
-        rename(temporary, file);
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException e) {
-            // some file systems cannot sync a directory; the renames are still atomic
-        }
-    }
-
-    private static void rename(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
+        DurableFiles.rename(temporary, file);
+        DurableFiles.syncDirectory(directory);
     }
 
     /** @throws IllegalArgumentException naming a field that is not finite, which no load would accept */
