@@ -30,8 +30,8 @@ public final class SocBench {
 
     static final int CELLS = 16;
     public static final int NAMEPLATE_mAh = 100_000;
-    /** The cells really hold 5 % less than the nameplate the estimator starts from. */
-    public static final int TRUE_CAPACITY_mAh = 95_000;
+    /** An aged pack's cells hold 5 % less than the nameplate the estimator starts from. */
+    public static final int AGED_CAPACITY_mAh = 95_000;
     static final int SENSOR_MAX_mA = 200_000;
     static final int STEP_ms = 1000;
     private static final double C_A = NAMEPLATE_mAh / 1000.0;
@@ -45,13 +45,28 @@ public final class SocBench {
     /** The day (from 0) with little sun. */
     static final int CLOUDY_DAY = 3;
 
-    /** One run: a chemistry, a charging habit, the estimator's starting error and the sensor's errors. */
-    public record Scenario(Chemistry chemistry, int fullChargeEveryDays, double initialError_pct,
-            double offset_pctOfFullScale, double gainError_pct, double ambient_C, int days) {
+    /**
+     * One run: the cells' mean capacity, a chemistry, a charging habit, the estimator's starting
+     * error and the sensor's errors.
+     */
+    public record Scenario(int cellCapacity_mAh, Chemistry chemistry, int fullChargeEveryDays,
+            double initialError_pct, double offset_pctOfFullScale, double gainError_pct, double ambient_C, int days) {
+
+        /** Cells at their rating, as in the issue's matrix. */
+        public Scenario(Chemistry chemistry, int fullChargeEveryDays, double initialError_pct,
+                double offset_pctOfFullScale, double gainError_pct, double ambient_C, int days) {
+            this(NAMEPLATE_mAh, chemistry, fullChargeEveryDays, initialError_pct, offset_pctOfFullScale, gainError_pct,
+                    ambient_C, days);
+        }
+
+        /** The cells hold less than the nameplate the estimator is given. */
+        public boolean aged() {
+            return cellCapacity_mAh < NAMEPLATE_mAh;
+        }
 
         public String name() {
-            return String.format(Locale.ROOT, "%s %s init%+.0f%% offset%+.1f%%FS gain%+.0f%% %.0fC",
-                    chemistry.id().toUpperCase(Locale.ROOT),
+            return String.format(Locale.ROOT, "%s %s%s init%+.0f%% offset%+.1f%%FS gain%+.0f%% %.0fC",
+                    chemistry.id().toUpperCase(Locale.ROOT), aged() ? "aged " : "",
                     fullChargeEveryDays == 0 ? "no-full  " : "full/" + fullChargeEveryDays + "d  ",
                     initialError_pct, offset_pctOfFullScale, gainError_pct, ambient_C);
         }
@@ -74,10 +89,14 @@ public final class SocBench {
                     && afterCalibration.max_pct() <= maxMax;
         }
 
-        /** NMC always; LFP only with a full charge at least every 3 days. */
+        /**
+         * The issue's matrix: NMC always, LFP only with a full charge at least every 3 days. The
+         * aged pack is an addition of ours without a target: no estimator can know that the
+         * nameplate is wrong before its first capacity learning.
+         */
         public boolean targeted() {
-            return scenario.chemistry() == Chemistry.NMC
-                    || (scenario.fullChargeEveryDays() > 0 && scenario.fullChargeEveryDays() <= 3);
+            return !scenario.aged() && (scenario.chemistry() == Chemistry.NMC
+                    || (scenario.fullChargeEveryDays() > 0 && scenario.fullChargeEveryDays() <= 3));
         }
     }
 
@@ -87,7 +106,11 @@ public final class SocBench {
     private SocBench() {
     }
 
-    /** The matrix of the issue: 2 chemistries × 2 charging habits × ±30 % × 2 sensor error sets × 2 temperatures. */
+    /**
+     * The matrix of the issue (2 chemistries × 2 charging habits × 2 temperatures × ±30 % × 2
+     * sensor error sets), then an aged pack with a full charge every 3 days in both temperatures
+     * with both sensor error sets.
+     */
     public static List<Scenario> matrix() {
         List<Scenario> scenarios = new ArrayList<>();
         for (Chemistry chemistry : Chemistry.values()) {
@@ -98,6 +121,13 @@ public final class SocBench {
                             scenarios.add(new Scenario(chemistry, full, initial, 0.5 * sign, 1.0 * sign, ambient, 7));
                         }
                     }
+                }
+            }
+        }
+        for (Chemistry chemistry : Chemistry.values()) {
+            for (double ambient : new double[] {35, 5}) {
+                for (int sign : new int[] {1, -1}) {
+                    scenarios.add(new Scenario(AGED_CAPACITY_mAh, chemistry, 3, 30, 0.5 * sign, 1.0 * sign, ambient, 7));
                 }
             }
         }
@@ -141,8 +171,8 @@ public final class SocBench {
             this.scenario = scenario;
             this.random = new SplittableRandom(seed);
             boolean lfp = scenario.chemistry() == Chemistry.LFP;
-            PackSettings pack = new PackSettings(scenario.chemistry(), CELLS, TRUE_CAPACITY_mAh);
-            double r0 = SimulationSettings.typicalR0_mOhm(scenario.chemistry(), TRUE_CAPACITY_mAh);
+            PackSettings pack = new PackSettings(scenario.chemistry(), CELLS, scenario.cellCapacity_mAh());
+            double r0 = SimulationSettings.typicalR0_mOhm(scenario.chemistry(), scenario.cellCapacity_mAh());
             SimulationSettings sim = new SimulationSettings(seed, 1, 60, (int) Math.round(scenario.ambient_C() * 10),
                     new SimulationSettings.SimulatedCells(1, 1.5, 5, 2, r0, 0.6 * r0, 60, lfp ? 10 : 0), 1.0,
                     new SimulationSettings.SimulatedSensors(0, 0, 0, 0), new SimulationSettings.Load(4700, 47, 10_000));

@@ -145,13 +145,21 @@ public final class StateFile implements StateStore {
 
     private void write(byte[] text) throws IOException {
         DurableFiles.writeSynced(temporary, text);
-        try {
+        if (trusted(file)) {
             DurableFiles.rename(file, previous);
-        } catch (NoSuchFileException e) {
-            // the first save: there is no generation to keep yet
         }
+        // an untrusted newest is simply replaced: moving it would destroy a good previous generation
         DurableFiles.rename(temporary, file);
         DurableFiles.syncDirectory(directory);
+    }
+
+    private static boolean trusted(Path path) {
+        try {
+            read(path);
+            return true;
+        } catch (Unusable e) {
+            return false;
+        }
     }
 
     /** @throws IllegalArgumentException naming a field that is not finite, which no load would accept */

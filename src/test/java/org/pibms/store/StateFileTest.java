@@ -124,6 +124,22 @@ class StateFileTest {
     }
 
     @Test
+    void aSaveAfterACorruptNewestGenerationKeepsTheGoodPreviousOne() throws Exception {
+        saveTwoGenerations();
+        byte[] good = Files.readAllBytes(dir.resolve("soc-state.1"));
+        Path newest = dir.resolve("soc-state");
+        Files.writeString(newest, Files.readString(newest).replace("displayed_pct 50.0", "displayed_pct 51.0"));
+        StateFile store = StateFile.open(dir);
+        assertThat(store.loadSoc()).contains(LEARNING);
+
+        assertThat(store.saveSoc(IDLE)).isTrue();
+        assertThat(dir.resolve("soc-state.1")).hasBinaryContent(good);
+
+        Files.delete(newest);
+        assertThat(StateFile.open(dir).loadSoc()).contains(LEARNING);
+    }
+
+    @Test
     void aNewestGenerationCutInHalfFallsBackToThePreviousOne() throws Exception {
         saveTwoGenerations();
         Path newest = dir.resolve("soc-state");
