@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.pibms.core.ActiveFault;
 import org.pibms.core.FaultId;
+import org.pibms.core.Balancing;
 import org.pibms.core.PackSnapshot;
 import org.pibms.core.Unit;
 
@@ -124,14 +125,17 @@ final class StatusTable {
         return text.toString();
     }
 
+    /** E.g. {@code auto, bleeding cells 3 (98 mA) 7 (98 mA)}, or {@code auto, idle: the highest cell is below ...}. */
     private static String balancing(PackSnapshot s) {
-        if (s.balancingMask() == 0) {
-            return "none";
+        Balancing.State b = s.balancing();
+        StringBuilder text = new StringBuilder(b.command().id()).append(", ");
+        if (b.mask() == 0) {
+            return text.append("idle: ").append(b.activity().description()).toString();
         }
-        StringBuilder text = new StringBuilder("cells");
-        for (int i = 0; i < s.cellCount(); i++) {
-            if ((s.balancingMask() & (1L << i)) != 0) {
-                text.append(' ').append(i + 1);
+        text.append("bleeding cell");
+        for (int i = 0; i < b.current_mA().size(); i++) {
+            if (b.current_mA().get(i) > 0) {
+                text.append(' ').append(i + 1).append(" (").append(b.current_mA().get(i)).append(" mA)");
             }
         }
         return text.toString();

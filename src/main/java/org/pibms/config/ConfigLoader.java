@@ -25,11 +25,13 @@ import org.pibms.core.FaultId;
 import org.pibms.core.Recovery;
 import org.pibms.core.Measurement;
 import org.pibms.core.OcvCurve;
+import org.pibms.core.settings.BalancingSettings;
 import org.pibms.core.settings.ControlSettings;
 import org.pibms.core.settings.DaemonSettings;
 import org.pibms.core.settings.HardwareSettings;
 import org.pibms.core.settings.PackSettings;
 import org.pibms.core.settings.LowPowerSettings;
+import org.pibms.core.settings.OpenWireSettings;
 import org.pibms.core.settings.OutputSettings;
 import org.pibms.core.settings.ProtectionRules;
 import org.pibms.core.settings.ProtectionSettings;
@@ -150,6 +152,8 @@ public final class ConfigLoader {
         List<OutputSettings> outputs = outputs(root, hardware);
         SwitchingSettings switching = switching(root.section("switching"), outputs, hardware);
         LowPowerSettings lowPower = lowPower(root.section("low_power"), control);
+        BalancingSettings balancing = balancing(root.section("balancing"), pack, hardware, protection, control);
+        OpenWireSettings openWire = openWire(root.section("open_wire"));
         DaemonSettings daemon = daemon(root.section("daemon"), directory);
         SocSettings soc = soc(root.section("soc"), pack, hardware, protection);
         RecorderSettings recorder = recorder(root.section("recorder"), directory);
@@ -161,8 +165,8 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.sorted());
         }
-        return new Settings(pack, protection, sensors, hardware, outputs, switching, lowPower, control, daemon,
-                soc, recorder, simulation);
+        return new Settings(pack, protection, sensors, hardware, outputs, switching, lowPower, balancing, openWire,
+                control, daemon, soc, recorder, simulation);
     }
 
     private static PackSettings pack(Section s) {
@@ -286,6 +290,82 @@ public final class ConfigLoader {
                     + " ms): the low-power mode ticks more slowly, not faster");
         }
         return new LowPowerSettings(enabled, idle * 1000, (int) Math.round(idleCurrent * 1000), period, mos);
+    }
+
+    private static BalancingSettings balancing(Section s, PackSettings pack, HardwareSettings hardware,
+            ProtectionSettings protection, ControlSettings control) {
+        BalancingSettings d = BalancingSettings.defaultsFor(pack.chemistry(), pack.capacity_mAh());
+        boolean enabled = s.optionalBoolean("enabled", d.enabled());
+        BalancingSettings.Mode mode = s.has("mode")
+                ? s.requiredChoice("mode", BalancingSettings.Mode::fromId,
+                        List.of("charging", "charging_or_resting", "always"), d.mode())
+                : d.mode();
+        int start = s.optionalInt("start_mV", d.start_mV(), 2000, 4500);
+        int startDelta = s.optionalInt("start_delta_mV", d.startDelta_mV(), 2, 500);
+        int stopDelta = s.optionalInt("stop_delta_mV", d.stopDelta_mV(), 0, 500);
+        int floor = s.optionalInt("floor_mV", d.floor_mV(), 2000, 4500);
+        int restCurrent = amps(s, "rest_current_A", d.restCurrent_mA(), 0.01, 100);
+        int maxChannels = s.optionalInt("max_channels", Math.min(d.maxChannels(), pack.cellCount()), 1,
+                pack.cellCount());
+        boolean nonAdjacent = s.optionalBoolean("non_adjacent", d.nonAdjacent());
+        int current = s.optionalInt("current_mA", d.current_mA(), 1, 1000);
+        int window = (int) Math.round(s.optionalDecimal("window_s", d.window_ms() / 1000.0, 1, 600) * 1000);
+        int pause = s.optionalInt("measure_pause_ms", d.measurePause_ms(), 0, 60_000);
+        Section t = s.section("thermal");
+        BalancingSettings.Thermal thermal = new BalancingSettings.Thermal(
+                (int) Math.round(t.optionalDecimal("derate_from_C", d.thermal().derateFrom_dC() / 10.0, 20, 120) * 10),
+                (int) Math.round(t.optionalDecimal("stop_C", d.thermal().stop_dC() / 10.0, 20, 120) * 10));
+        t.finish();
+        s.finish();
+
+        if (stopDelta >= startDelta) {
+            s.problem("stop_delta_mV", "must be below start_delta_mV (" + startDelta + " mV): a cell must stop"
+                    + " closer to the lowest than where it started, or it would switch on and off");
+        }
+        int overvoltage = protection.limit(FaultId.CELL_OVERVOLTAGE).trip();
+        if (start >= overvoltage) {
+            s.problem("start_mV", start + " mV is at or above protection.cell_overvoltage.trip_mV (" + overvoltage
+                    + " mV): charging stops before balancing could start");
+        }
+        int undervoltage = protection.limit(FaultId.CELL_UNDERVOLTAGE).trip();
+        if (floor <= undervoltage) {
+            s.problem("floor_mV", floor + " mV is at or below protection.cell_undervoltage.trip_mV (" + undervoltage
+                    + " mV): bleeding could take a cell into its protection");
+        } else if (floor > start) {
+            s.problem("floor_mV", "must be at most start_mV (" + start + " mV)");
+        }
+        double resistor_Ohm = hardware.ltc6813().balanceResistor_Ohm();
+        int atStart_mA = (int) Math.floor(start / resistor_Ohm);
+        if (current > atStart_mA) {
+            s.problem("current_mA", current + " mA is more than the " + HardwareBinder.plain(resistor_Ohm)
+                    + " Ohm bleed resistor (hardware.ltc6813.balance_resistor_Ohm) passes at start_mV: "
+                    + atStart_mA + " mA; the current can be lowered by switching, never raised");
+        }
+        if (window < 2 * control.period_ms()) {
+            s.problem("window_s", "must be at least two control ticks (" + 2 * control.period_ms() + " ms)");
+        } else if (pause > window / 2) {
+            s.problem("measure_pause_ms", "must be at most half of window_s (" + window / 2 + " ms), or the"
+                    + " switches would be open more than they bleed");
+        }
+        int balanceTrip = protection.limit(FaultId.BALANCE_OVERTEMPERATURE).trip();
+        if (thermal.stop_dC() <= thermal.derateFrom_dC()) {
+            t.problem("stop_C", "must be above derate_from_C");
+        } else if (thermal.stop_dC() > balanceTrip) {
+            t.problem("stop_C", HardwareBinder.plain(thermal.stop_dC() / 10.0) + " °C is above"
+                    + " protection.balance_overtemperature.trip_C (" + HardwareBinder.plain(balanceTrip / 10.0) + " °C): the"
+                    + " balancer must give up before the protection has to step in");
+        }
+        return new BalancingSettings(enabled, mode, start, startDelta, stopDelta, floor, restCurrent, maxChannels,
+                nonAdjacent, current, window, pause, thermal);
+    }
+
+    private static OpenWireSettings openWire(Section s) {
+        OpenWireSettings d = OpenWireSettings.defaults();
+        OpenWireSettings settings = new OpenWireSettings(
+                (int) Math.round(s.optionalDecimal("interval_min", d.interval_ms() / 60_000.0, 0, 1440) * 60_000),
+                s.optionalInt("jump_mV", d.jump_mV(), 10, 5000));
+        s.finish();
+        return settings;
     }
 
     private static List<TemperatureSensorSettings> temperatureSensors(Section root, HardwareSettings hardware) {

@@ -287,7 +287,7 @@ final class HardwareBinder {
         return input;
     }
 
-    private static String plain(double value) {
+    static String plain(double value) {
         return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
     }
 }

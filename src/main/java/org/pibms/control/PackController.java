@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.pibms.core.AnalogFrontEnd;
+import org.pibms.core.Balancing;
 import org.pibms.core.Command;
 import org.pibms.core.CommandResult;
 import org.pibms.core.ControlCommand;
@@ -17,6 +18,7 @@ import org.pibms.core.MeasurementRecorder;
 import org.pibms.core.PackInputs;
 import org.pibms.core.PackState;
 import org.pibms.core.Recovery;
+import org.pibms.core.SavedState;
 import org.pibms.core.Severity;
 import org.pibms.core.SocCalibration;
 import org.pibms.core.SocState;
@@ -46,6 +48,7 @@ public final class PackController implements ControlLoop.Task {
     private static final long CHARGE_BLOCKING = FaultId.chargeBlockingMask();
     private static final long DISCHARGE_BLOCKING = FaultId.dischargeBlockingMask();
     private static final long PROTECTING = FaultId.severityMask(Severity.PROTECTION);
+    private static final long BALANCING_BLOCKING = FaultId.balancingBlockingMask();
     private static final long ALARMING = FaultId.severityMask(Severity.ALARM) | PROTECTING;
     private static final long BUZZER_HALF_PERIOD_ns = 500_000_000L;
     private static final long LATCH_RETRY_ns = 60_000_000_000L;
@@ -60,10 +63,10 @@ public final class PackController implements ControlLoop.Task {
      *
      * @param latchedAtStart the faults the latch store held when the daemon started
      * @param latchStore     where faults that outlive a restart are kept
-     * @param soc            the estimator's saved state, if one could be trusted
+     * @param saved          the estimator's state and the charge each cell has bled, if they could be trusted
      * @param recorder       where every tick's measurements go
      */
-    public record Persistence(Set<FaultId> latchedAtStart, LatchStore latchStore, Optional<SocState> soc,
+    public record Persistence(Set<FaultId> latchedAtStart, LatchStore latchStore, Optional<SavedState> saved,
             MeasurementRecorder recorder) {
 
         /** Nothing latched, nothing saved, nothing recorded: a first start. */
@@ -82,6 +85,8 @@ public final class PackController implements ControlLoop.Task {
     private final Protection protection;
     private final SocEstimator soc;
     private final SwitchStateMachine switching;
+    private final Balancer balancer;
+    private final OpenWireSchedule openWire;
     private final OutputSettings.Function[] outputFunction;
 
     private SocState restoredSoc;
@@ -95,7 +100,6 @@ public final class PackController implements ControlLoop.Task {
     private long faults;
     private long savedLatches;
     private long lastLatchAttempt_ns = Long.MIN_VALUE / 2;
-    private boolean openWireCheckDue = true;
     private boolean chargeMos;
     private boolean dischargeMos;
     private boolean precharge;
@@ -111,6 +115,7 @@ public final class PackController implements ControlLoop.Task {
     private CompletableFuture<CommandResult> mosReply;
     private ControlCommand.SetMos mosCommand;
     private CompletableFuture<CommandResult> resetReply;
+    private CompletableFuture<CommandResult> balanceReply;
 
     public PackController(Settings settings, Ports ports, CommandQueue commands, SnapshotBuffer snapshots,
             Persistence persistence) {
@@ -120,10 +125,14 @@ public final class PackController implements ControlLoop.Task {
         this.snapshots = snapshots;
         this.latchStore = persistence.latchStore();
         this.recorder = persistence.recorder();
-        this.restoredSoc = persistence.soc().orElse(null);
+        this.restoredSoc = persistence.saved().map(SavedState::soc).orElse(null);
         this.measurement = new Measurement(settings.pack().cellCount(), settings.temperatureSensors().size());
         this.protection = Protection.forSettings(settings);
         this.soc = new SocEstimator(settings.soc(), settings.pack().capacity_mAh(), cellSensors(settings));
+        this.balancer = new Balancer(settings.balancing(), settings.pack().cellCount(),
+                settings.hardware().ltc6813().balanceResistor_Ohm(), sensorsAt(settings, SensorLocation.BALANCE));
+        persistence.saved().ifPresent(saved -> restoreBalanced(saved.balancedArray_mAh()));
+        this.openWire = new OpenWireSchedule(settings.openWire(), settings.pack().cellCount());
         this.switching = new SwitchStateMachine(settings.hasPrecharge(), settings.switching().prechargeTimeout_ms(),
                 settings.switching().prechargeMargin_mV());
         this.outputFunction = settings.outputs().stream().map(OutputSettings::function)
@@ -137,10 +146,19 @@ public final class PackController implements ControlLoop.Task {
         this.faults = protection.active();
     }
 
+    private void restoreBalanced(double[] balanced_mAh) {
+        if (balanced_mAh.length > 0 && !balancer.restoreBalanced(balanced_mAh)) {
+            log.warn("the saved balancing record has {} cells, the pack {}: it starts again from 0",
+                    balanced_mAh.length, settings.pack().cellCount());
+        }
+    }
+
     @Override
     public void tick(long now_ns, long wallClock_ms) {
         executeCommands();
-        measure(now_ns);
+        startClock(now_ns, wallClock_ms);
+        long time_ms = originWall_ms + (now_ns - origin_ns) / 1_000_000;
+        measure(now_ns, time_ms);
         long before = faults;
         faults = protection.evaluate(measurement);
         if (resetReply != null) {
@@ -150,11 +168,13 @@ public final class PackController implements ControlLoop.Task {
                     : protection.resetLeftFaults() ? CommandResult.rejected(answer) : CommandResult.accepted(answer));
             resetReply = null;
         }
-        updateSoc(now_ns, wallClock_ms);
+        updateSoc(time_ms, wallClock_ms);
         updateLowPower(now_ns, faults != before);
         decideSwitches(now_ns);
         applySwitches();
+        balance(time_ms);
         answerMosCommand();
+        answerBalanceCommand();
         saveLatches(now_ns);
         publish(wallClock_ms);
     }
@@ -169,6 +189,7 @@ public final class PackController implements ControlLoop.Task {
     public void failSafe(RuntimeException cause) {
         openAll("a control tick failed");
         applySwitches();
+        ports.afe().setBalancing(0);
     }
 
     @Override
@@ -176,6 +197,7 @@ public final class PackController implements ControlLoop.Task {
         commands.close();
         openAll("the daemon is stopping");
         applySwitches();
+        ports.afe().setBalancing(0);
         changeState(PackState.STOPPED);
         publish(wallClock_ms);
     }
@@ -232,13 +254,16 @@ public final class PackController implements ControlLoop.Task {
             }
             log.warn("command: fault reset");
             if ((faults & FaultId.OPEN_WIRE.bit()) != 0) {
-                openWireCheckDue = true;
+                openWire.request(OpenWireSchedule.Reason.RESET);
             }
             resetReply = reply;
             return null;
         }
         if (command instanceof ControlCommand.SetProtection set) {
             return setProtection(set);
+        }
+        if (command instanceof ControlCommand.SetBalancing set) {
+            return setBalancing(set, reply);
         }
         return CommandResult.rejected("unknown command " + command);
     }
@@ -286,6 +311,46 @@ public final class PackController implements ControlLoop.Task {
                 + " the daemon restarts: put it in the config file to keep it");
     }
 
+    /** On is refused while a fault stops balancing; the answer comes once this tick has chosen the cells. */
+    private CommandResult setBalancing(ControlCommand.SetBalancing set, CompletableFuture<CommandResult> reply) {
+        Balancing.Command wanted = set.command();
+        if (wanted == Balancing.Command.ON && (faults & BALANCING_BLOCKING) != 0) {
+            return CommandResult.rejected("balancing stays " + balancer.command().id() + ": "
+                    + why(BALANCING_BLOCKING, false));
+        }
+        if (balanceReply != null) {
+            balanceReply.complete(CommandResult.rejected("superseded by a later balance command in the same tick"));
+        }
+        log.warn("command: balance {} (was {})", wanted.id(), balancer.command().id());
+        balancer.setCommand(wanted);
+        balanceReply = reply;
+        return null;
+    }
+
+    private void answerBalanceCommand() {
+        if (balanceReply == null) {
+            return;
+        }
+        StringBuilder text = new StringBuilder("balancing ").append(balancer.command().id()).append(": ");
+        if (balancer.activity() == Balancing.Activity.BALANCING) {
+            text.append("bleeding cell");
+            String separator = " ";
+            for (int i = 0; i < settings.pack().cellCount(); i++) {
+                if (balancer.current_mA(i) > 0) {
+                    text.append(separator).append(i + 1).append(" (").append(balancer.current_mA(i)).append(" mA)");
+                    separator = ", ";
+                }
+            }
+        } else {
+            text.append("nothing bleeds: ").append(balancer.activity().description());
+        }
+        if (balancer.command() != Balancing.Command.AUTO) {
+            text.append("; until `pibms balance auto` or a restart");
+        }
+        balanceReply.complete(CommandResult.accepted(text.toString()));
+        balanceReply = null;
+    }
+
     private static boolean parseBoolean(String text) {
         return switch (text) {
             case "true" -> true;
@@ -304,23 +369,50 @@ public final class PackController implements ControlLoop.Task {
 
     // ---- measuring ----
 
-    private void measure(long now_ns) {
+    private void measure(long now_ns, long time_ms) {
         Measurement m = measurement;
         m.invalidate(now_ns);
-        if (openWireCheckDue) {
-            long open = ports.afe().findOpenWires();
-            if (open >= 0) {
-                openWireCheckDue = false;
-                protection.setOpenWires(open);
-            }
-        }
+        checkOpenWires(time_ms);
         m.setCellVoltagesValid(ports.afe().readCellVoltages(m));
+        openWire.observe(time_ms, m);
         protection.setTemperaturesRead(ports.afe().readTemperatures(m));
         protection.setPecErrors(ports.afe().pecErrors());
         ports.currentSensor().readCurrent(m);
         ports.voltageSensor().readVoltages(m);
         ports.inputs().read(m);
         everMeasured |= m.cellVoltagesValid();
+    }
+
+    /**
+     * A due open-wire test first opens every balance switch and runs once the chip has had them
+     * open for a whole tick, so no sense wire carries a bleed current while it is tested.
+     */
+    private void checkOpenWires(long time_ms) {
+        OpenWireSchedule.Reason due = openWire.due();
+        if (due == null) {
+            return;
+        }
+        balancer.holdOff(true);
+        if (!balancer.switchesOpen()) {
+            return;
+        }
+        if (due == OpenWireSchedule.Reason.JUMP) {
+            log.warn("open-wire check: cell {} moved {} mV against the others within one tick", openWire.jumpCell() + 1,
+                    openWire.jump_mV());
+        }
+        long open = ports.afe().findOpenWires();
+        if (open >= 0) {
+            openWire.done(time_ms);
+            protection.setOpenWires(open);
+            balancer.holdOff(false);
+        }
+    }
+
+    // ---- balancing ----
+
+    private void balance(long time_ms) {
+        long mask = balancer.step(time_ms, measurement, (faults & BALANCING_BLOCKING) != 0);
+        ports.afe().setBalancing(mask);
     }
 
     // ---- state of charge ----
@@ -330,18 +422,20 @@ public final class PackController implements ControlLoop.Task {
      * clock at the first tick; the recorder writes the same milliseconds, so a replay of the
      * recording computes exactly what happened here.
      */
-    private void updateSoc(long now_ns, long wallClock_ms) {
+    private void startClock(long now_ns, long wallClock_ms) {
         if (!started) {
             started = true;
             origin_ns = now_ns;
             originWall_ms = wallClock_ms;
-            if (restoredSoc != null) {
-                soc.restore(restoredSoc, wallClock_ms - restoredSoc.savedAt_ms());
-                lastCalibrationAt_ms = restoredSoc.lastCalibrationAt_ms();
-                restoredSoc = null;
-            }
         }
-        long time_ms = originWall_ms + (now_ns - origin_ns) / 1_000_000;
+    }
+
+    private void updateSoc(long time_ms, long wallClock_ms) {
+        if (restoredSoc != null) {
+            soc.restore(restoredSoc, wallClock_ms - restoredSoc.savedAt_ms());
+            lastCalibrationAt_ms = restoredSoc.lastCalibrationAt_ms();
+            restoredSoc = null;
+        }
         // the pre-charge path conducts too; the recording counts it with the discharge side
         boolean dischargePath = dischargeMos || precharge;
         recorder.record(time_ms, measurement, chargeMos, dischargePath);
@@ -354,9 +448,13 @@ public final class PackController implements ControlLoop.Task {
 
     /** The indexes of the temperature sensors on the cells. */
     static int[] cellSensors(Settings settings) {
+        return sensorsAt(settings, SensorLocation.CELL);
+    }
+
+    private static int[] sensorsAt(Settings settings, SensorLocation location) {
         List<TemperatureSensorSettings> sensors = settings.temperatureSensors();
         return IntStream.range(0, sensors.size())
-                .filter(i -> sensors.get(i).location() == SensorLocation.CELL)
+                .filter(i -> sensors.get(i).location() == location)
                 .toArray();
     }
 
@@ -545,7 +643,7 @@ public final class PackController implements ControlLoop.Task {
 
     private void publish(long wallClock_ms) {
         snapshots.publish(++sequence, wallClock_ms, state, measurement, soc, lastCalibrationAt_ms, chargeMos,
-                dischargeMos, precharge, outputMask, manualChargeOff, manualDischargeOff, lowPower, 0L,
+                dischargeMos, precharge, outputMask, manualChargeOff, manualDischargeOff, lowPower, balancer,
                 protection);
     }
 

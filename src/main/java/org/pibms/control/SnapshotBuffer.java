@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.StampedLock;
 import org.pibms.core.ActiveFault;
+import org.pibms.core.Balancing;
 import org.pibms.core.FaultId;
 import org.pibms.core.Measurement;
 import org.pibms.core.PackSnapshot;
@@ -72,7 +73,10 @@ public final class SnapshotBuffer implements SnapshotSource {
     private boolean acc;
     private boolean accValid;
     private boolean lowPower;
-    private long balancingMask;
+    private Balancing.Command balancingCommand = Balancing.Command.AUTO;
+    private Balancing.Activity balancingActivity = Balancing.Activity.BELOW_START;
+    private final int[] balancingCurrent_mA;
+    private final double[] balanced_mAh;
     private long faultMask;
     private long lockedOutMask;
     private long restoredMask;
@@ -89,6 +93,8 @@ public final class SnapshotBuffer implements SnapshotSource {
         this.temperatureNames = List.copyOf(temperatureNames);
         this.outputNames = List.copyOf(outputNames);
         this.cellVoltage_mV = new int[cellCount];
+        this.balancingCurrent_mA = new int[cellCount];
+        this.balanced_mAh = new double[cellCount];
         this.temperature_dC = new int[temperatureNames.size()];
         this.temperatureValid = new boolean[temperatureNames.size()];
     }
@@ -96,7 +102,7 @@ public final class SnapshotBuffer implements SnapshotSource {
     /** Publishes one tick. Control thread only; allocates nothing. */
     void publish(long sequence, long time_ms, PackState state, Measurement m, SocEstimator soc,
             long lastCalibrationAt_ms, boolean chargeMos, boolean dischargeMos, boolean precharging, int outputMask, boolean chargeManualOff,
-            boolean dischargeManualOff, boolean lowPower, long balancingMask, Protection protection) {
+            boolean dischargeManualOff, boolean lowPower, Balancer balancer, Protection protection) {
         long stamp = lock.writeLock();
         try {
             this.sequence = sequence;
@@ -144,7 +150,12 @@ public final class SnapshotBuffer implements SnapshotSource {
             this.acc = m.acc();
             this.accValid = m.accValid();
             this.lowPower = lowPower;
-            this.balancingMask = balancingMask;
+            this.balancingCommand = balancer.command();
+            this.balancingActivity = balancer.activity();
+            for (int i = 0; i < balancingCurrent_mA.length; i++) {
+                balancingCurrent_mA[i] = balancer.current_mA(i);
+                balanced_mAh[i] = balancer.balanced_mAh(i);
+            }
             this.faultMask = protection.active();
             this.lockedOutMask = protection.lockedOut();
             this.restoredMask = protection.restored();
@@ -200,7 +211,7 @@ public final class SnapshotBuffer implements SnapshotSource {
                 .outputs(outputNames, outputStates())
                 .acc(acc, accValid)
                 .lowPower(lowPower)
-                .balancingMask(balancingMask)
+                .balancing(balancing())
                 .faults(faults())
                 .build();
     }
@@ -211,6 +222,16 @@ public final class SnapshotBuffer implements SnapshotSource {
                 socUncertainty_pct, currentOffset_mA, discharged_mAh, lastCalibration, lastCalibrationAt_ms,
                 anchored ? new SocState.Anchor(anchorSoc_pct, countedSinceAnchor_mAs, anchorMinTemperature_dC,
                         anchorMaxTemperature_dC) : null);
+    }
+
+    private Balancing.State balancing() {
+        List<Integer> currents = new ArrayList<>(balancingCurrent_mA.length);
+        List<Double> bled = new ArrayList<>(balanced_mAh.length);
+        for (int i = 0; i < balancingCurrent_mA.length; i++) {
+            currents.add(balancingCurrent_mA[i]);
+            bled.add(balanced_mAh[i]);
+        }
+        return new Balancing.State(balancingCommand, balancingActivity, currents, bled);
     }
 
     private boolean[] outputStates() {

@@ -41,4 +41,8 @@ public sealed interface ControlCommand extends Command {
      */
     record SetProtection(String key, String value) implements ControlCommand {
     }
+
+    /** {@code pibms balance on|off|auto}: lasts until the next such command or a restart. */
+    record SetBalancing(Balancing.Command command) implements ControlCommand {
+    }
 }

@@ -162,6 +162,29 @@ public enum FaultId {
         return mask;
     }
 
+    /**
+     * True for the faults that stop balancing: those whose reaction is balancing, those that make
+     * the cell readings untrustworthy, and those that say the cells are too empty to bleed.
+     */
+    public boolean stopsBalancing() {
+        return switch (this) {
+            case OPEN_WIRE, AFE_COMMUNICATION_LOST, AFE_PEC_ERROR_STORM, PACK_VOLTAGE_MISMATCH, CELL_UNDERVOLTAGE,
+                    CELL_DEEP_DISCHARGE, PACK_UNDERVOLTAGE -> true;
+            default -> reaction == Reaction.BALANCING;
+        };
+    }
+
+    /** Mask of the faults that stop balancing. */
+    public static long balancingBlockingMask() {
+        long mask = 0;
+        for (FaultId f : ALL) {
+            if (f.stopsBalancing()) {
+                mask |= f.bit();
+            }
+        }
+        return mask;
+    }
+
     /** Mask of the faults that forbid discharging. */
     public static long dischargeBlockingMask() {
         long mask = 0;

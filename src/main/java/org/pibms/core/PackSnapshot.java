@@ -42,7 +42,7 @@ public final class PackSnapshot {
     private final boolean acc;
     private final boolean accValid;
     private final boolean lowPower;
-    private final long balancingMask;
+    private final Balancing.State balancing;
     private final List<ActiveFault> faults;
 
     private PackSnapshot(Builder b) {
@@ -83,7 +83,7 @@ public final class PackSnapshot {
         this.acc = b.acc;
         this.accValid = b.accValid;
         this.lowPower = b.lowPower;
-        this.balancingMask = b.balancingMask;
+        this.balancing = b.balancing != null ? b.balancing : Balancing.State.idle(b.cellVoltage_mV.length);
         this.faults = List.copyOf(b.faults);
     }
 
@@ -278,7 +278,17 @@ public final class PackSnapshot {
 
     /** Bit i set = cell i (index 0 = cell 1) is bleeding. */
     public long balancingMask() {
-        return balancingMask;
+        return balancing.mask();
+    }
+
+    /** What the balancer does, each cell's bleed current and what each has bled. */
+    public Balancing.State balancing() {
+        return balancing;
+    }
+
+    /** What each cell has bled through its balance resistor, cell 1 first. */
+    public List<Double> balanced_mAh() {
+        return balancing.balanced_mAh();
     }
 
     /** The active faults, warnings and alarms, in table order. */
@@ -328,7 +338,7 @@ public final class PackSnapshot {
         private boolean acc;
         private boolean accValid;
         private boolean lowPower;
-        private long balancingMask;
+        private Balancing.State balancing;
         private List<ActiveFault> faults = List.of();
 
         private Builder() {
@@ -413,8 +423,8 @@ public final class PackSnapshot {
             return this;
         }
 
-        public Builder balancingMask(long balancingMask) {
-            this.balancingMask = balancingMask;
+        public Builder balancing(Balancing.State balancing) {
+            this.balancing = balancing;
             return this;
         }
 

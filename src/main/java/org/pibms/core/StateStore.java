@@ -3,8 +3,8 @@ package org.pibms.core;
 import java.util.Optional;
 
 /**
- * Keeps the state of charge, learned capacity, sensor offset and cycle count across restarts
- * and power cuts.
+ * Keeps the state of charge, learned capacity, sensor offset, cycle count and the charge bled
+ * per cell across restarts and power cuts.
  */
 public interface StateStore {
 
@@ -13,8 +13,8 @@ public interface StateStore {
      * corrupt file is reported in the log, once, and never stops the daemon: the estimator then
      * starts from the cell voltages).
      */
-    Optional<SocState> loadSoc();
+    Optional<SavedState> load();
 
     /** @return false if it could not be written; the next save tries again */
-    boolean saveSoc(SocState state);
+    boolean save(SavedState state);
 }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.pibms.core.Command;
 import org.pibms.core.ControlCommand.Path;
+import org.pibms.core.Balancing;
 import org.pibms.core.ControlCommand.ResetFaults;
+import org.pibms.core.ControlCommand.SetBalancing;
 import org.pibms.core.ControlCommand.SetMos;
 import org.pibms.core.ControlCommand.SetProtection;
 import org.pibms.core.SimulationCommand.ForceCellVoltage;
@@ -34,6 +36,8 @@ public final class CommandJson {
             json.put("type", "fault_reset");
         } else if (command instanceof SetProtection c) {
             json.put("type", "set_protection").put("key", c.key()).put("value", c.value());
+        } else if (command instanceof SetBalancing c) {
+            json.put("type", "balance").put("command", c.command().id());
         } else if (command instanceof SetExternalCurrent c) {
             json.put("type", "sim_current").put("current_mA", c.current_mA());
         } else if (command instanceof ForceCellVoltage c) {
@@ -71,6 +75,7 @@ public final class CommandJson {
             case "mos" -> new SetMos(path(json), bool(json, "on"));
             case "fault_reset" -> new ResetFaults();
             case "set_protection" -> new SetProtection(text(json, "key"), text(json, "value"));
+            case "balance" -> new SetBalancing(balancing(json));
             case "sim_current" -> new SetExternalCurrent(integer(json, "current_mA"));
             case "sim_cell" -> new ForceCellVoltage(integer(json, "cell"), integer(json, "voltage_mV"));
             case "sim_cell_release" -> new ReleaseCellVoltage(integer(json, "cell"));
@@ -86,6 +91,12 @@ public final class CommandJson {
                     bool(json, "on"), integer(json, "cell"), text(json, "sensor"), number(json, "rate"));
             default -> throw new IllegalArgumentException("unknown command type '" + type + "'");
         };
+    }
+
+    private static Balancing.Command balancing(JsonNode json) {
+        String id = text(json, "command");
+        return Balancing.Command.fromId(id).orElseThrow(
+                () -> new IllegalArgumentException("unknown balancing command '" + id + "'; expected on, off or auto"));
     }
 
     private static Path path(JsonNode json) {

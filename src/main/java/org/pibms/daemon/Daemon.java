@@ -16,7 +16,8 @@ import org.pibms.core.SnapshotSource;
 import org.pibms.core.Clock;
 import org.pibms.core.FaultId;
 import org.pibms.core.MeasurementRecorder;
-import org.pibms.core.SocState;
+import org.pibms.core.PackSnapshot;
+import org.pibms.core.SavedState;
 import org.pibms.core.StateStore;
 import org.pibms.core.settings.RecorderSettings;
 import org.pibms.core.settings.OutputSettings;
@@ -98,7 +99,7 @@ public final class Daemon implements AutoCloseable {
             LatchFile latches = LatchFile.open(settings.daemon().stateDirectory());
             Set<FaultId> latched = latches.load();
             StateFile stateFile = StateFile.open(settings.daemon().stateDirectory());
-            Optional<SocState> soc = stateFile.loadSoc();
+            Optional<SavedState> saved = stateFile.load();
             PackController.Ports ports = PackDrivers.open(settings, board, clock, simulator);
             SnapshotBuffer snapshots = new SnapshotBuffer(settings.pack().cellCount(),
                     settings.temperatureSensorNames(), settings.outputs().stream().map(OutputSettings::name).toList(),
@@ -107,7 +108,7 @@ public final class Daemon implements AutoCloseable {
             warnAboutMissingSensors(settings);
             recorder = openRecorder(settings);
             PackController controller = new PackController(settings, ports, commands, snapshots,
-                    new PackController.Persistence(latched, latches, soc,
+                    new PackController.Persistence(latched, latches, saved,
                             recorder != null ? recorder : MeasurementRecorder.NONE));
             ControlLoop loop = new ControlLoop(clock, settings.control().period_ms(), controller);
             Daemon daemon = new Daemon(settings, socket, board, snapshots, commands, loop, stateFile, recorder);
@@ -158,12 +159,12 @@ public final class Daemon implements AutoCloseable {
         return recorder;
     }
 
-    /** Writes the estimator's state as the last tick left it; a failure is logged by the store. */
-    private void saveSoc() {
+    /** Writes the estimator's state and the bled charge as the last tick left them; the store logs a failure. */
+    private void saveState() {
         try {
-            SocState state = snapshots.latest().soc();
-            if (state != null) {
-                stateStore.saveSoc(state);
+            PackSnapshot snapshot = snapshots.latest();
+            if (snapshot.soc() != null) {
+                stateStore.save(new SavedState(snapshot.soc(), snapshot.balanced_mAh()));
             }
         } catch (RuntimeException e) {
             log.warn("cannot save the state of charge", e);
@@ -178,7 +179,7 @@ public final class Daemon implements AutoCloseable {
             reporter.scheduleAtFixedRate(this::logStatus, interval, interval, TimeUnit.SECONDS);
         }
         long save_ms = settings.soc().saveInterval_ms();
-        reporter.scheduleAtFixedRate(this::saveSoc, save_ms, save_ms, TimeUnit.MILLISECONDS);
+        reporter.scheduleAtFixedRate(this::saveState, save_ms, save_ms, TimeUnit.MILLISECONDS);
         log.info("pibms {} started: {}S {} {} Ah, {}, tick {} ms; control socket {}", version(),
                 settings.pack().cellCount(), settings.pack().chemistry().id().toUpperCase(Locale.ROOT),
                 settings.pack().capacity_mAh() / 1000.0, describeSource(), settings.control().period_ms(),
@@ -228,7 +229,7 @@ public final class Daemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        saveSoc();
+        saveState();
         if (recorder != null) {
             recorder.close();
         }

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.pibms.core.ActiveFault;
+import org.pibms.core.Balancing;
 import org.pibms.core.ControlCommand.Path;
 import org.pibms.core.FaultId;
 import org.pibms.core.PackSnapshot;
@@ -106,11 +108,20 @@ public final class StatusJson {
             json.putNull("acc");
         }
         json.put("low_power", s.lowPower());
-        ArrayNode balancing = json.putArray("balancing");
-        for (int i = 0; i < s.cellCount(); i++) {
-            if ((s.balancingMask() & (1L << i)) != 0) {
-                balancing.add(i + 1);
+        Balancing.State b = s.balancing();
+        ObjectNode balancing = json.putObject("balancing");
+        balancing.put("command", b.command().id());
+        balancing.put("activity", b.activity().id());
+        balancing.put("reason", b.activity().description());
+        ArrayNode bleeding = balancing.putArray("cells");
+        for (int i = 0; i < b.current_mA().size(); i++) {
+            if (b.current_mA().get(i) > 0) {
+                bleeding.addObject().put("cell", i + 1).put("current_mA", b.current_mA().get(i));
             }
+        }
+        ArrayNode bled = balancing.putArray("balanced_mAh");
+        for (double value : b.balanced_mAh()) {
+            bled.add(Math.round(value * 10) / 10.0);
         }
         ArrayNode faults = json.putArray("faults");
         for (ActiveFault fault : s.faults()) {
@@ -170,10 +181,7 @@ public final class StatusJson {
             tempsValid.add(valid);
             temps.add(valid ? (int) Math.round(field.getValue().asDouble() * 10) : 0);
         }
-        long balancing = 0;
-        for (JsonNode cell : required(json, "balancing")) {
-            balancing |= 1L << (cell.asInt() - 1);
-        }
+        Balancing.State balancing = readBalancing(required(json, "balancing"), cellCount);
         Set<Path> manualOff = EnumSet.noneOf(Path.class);
         for (JsonNode path : required(json, "manual_off")) {
             manualOff.add(Path.fromId(path.asText())
@@ -212,9 +220,32 @@ public final class StatusJson {
                 .outputs(outputNames, toArray(outputsOn))
                 .acc(acc.asBoolean(), acc.isBoolean())
                 .lowPower(required(json, "low_power").asBoolean())
-                .balancingMask(balancing)
+                .balancing(balancing)
                 .faults(faults)
                 .build();
+    }
+
+    private static Balancing.State readBalancing(JsonNode json, int cellCount) {
+        String commandId = required(json, "command").asText();
+        String activityId = required(json, "activity").asText();
+        List<Integer> currents = new ArrayList<>(Collections.nCopies(cellCount, 0));
+        for (JsonNode cell : required(json, "cells")) {
+            int index = required(cell, "cell").asInt() - 1;
+            if (index < 0 || index >= cellCount) {
+                throw new IllegalArgumentException("balancing.cells: no cell " + (index + 1));
+            }
+            currents.set(index, required(cell, "current_mA").asInt());
+        }
+        List<Double> bled = new ArrayList<>();
+        for (JsonNode value : required(json, "balanced_mAh")) {
+            bled.add(value.asDouble());
+        }
+        return new Balancing.State(
+                Balancing.Command.fromId(commandId).orElseThrow(
+                        () -> new IllegalArgumentException("balancing.command: unknown '" + commandId + "'")),
+                Balancing.Activity.fromId(activityId).orElseThrow(
+                        () -> new IllegalArgumentException("balancing.activity: unknown '" + activityId + "'")),
+                currents, bled);
     }
 
     /** What a client needs of the estimator's state; the parts only the daemon keeps read as 0. */

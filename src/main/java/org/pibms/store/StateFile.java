@@ -6,12 +6,14 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.zip.CRC32;
+import org.pibms.core.SavedState;
 import org.pibms.core.SocCalibration;
 import org.pibms.core.SocState;
 import org.pibms.core.StateStore;
@@ -57,7 +59,8 @@ public final class StateFile implements StateStore {
     private static final String ANCHOR_COUNTED = "anchor_counted_mAs";
     private static final String ANCHOR_MIN_TEMPERATURE = "anchor_min_temperature_dC";
     private static final String ANCHOR_MAX_TEMPERATURE = "anchor_max_temperature_dC";
-    private static final Set<String> KEYS = Set.of(SAVED_AT, CHARGE, DISPLAYED, MIN_CELL_SOC, MAX_CELL_SOC,
+    private static final String BALANCED = "balanced_mAh";
+    private static final Set<String> KEYS = Set.of(BALANCED, SAVED_AT, CHARGE, DISPLAYED, MIN_CELL_SOC, MAX_CELL_SOC,
             CAPACITY, LEARNINGS, UNCERTAINTY, OFFSET, DISCHARGED, LAST_CALIBRATION, LAST_CALIBRATION_AT, ANCHOR, ANCHOR_SOC,
             ANCHOR_COUNTED, ANCHOR_MIN_TEMPERATURE, ANCHOR_MAX_TEMPERATURE);
 
@@ -88,14 +91,14 @@ public final class StateFile implements StateStore {
     }
 
     @Override
-    public synchronized Optional<SocState> loadSoc() {
+    public synchronized Optional<SavedState> load() {
         if (Files.notExists(file) && Files.notExists(previous)) {
             log.info("no state of charge saved in {} yet: it will be estimated from the cell voltages", directory);
             return Optional.empty();
         }
         for (Path candidate : List.of(file, previous)) {
             try {
-                SocState state = read(candidate);
+                SavedState state = read(candidate);
                 if (candidate.equals(previous)) {
                     log.warn("using the previous generation {}", previous);
                 }
@@ -110,7 +113,7 @@ public final class StateFile implements StateStore {
 
     // synchronized: every save goes through the one temporary file, so two must not interleave
     @Override
-    public synchronized boolean saveSoc(SocState state) {
+    public synchronized boolean save(SavedState state) {
         byte[] text;
         try {
             text = encode(state);
@@ -163,7 +166,8 @@ public final class StateFile implements StateStore {
     }
 
     /** @throws IllegalArgumentException naming a field that is not finite, which no load would accept */
-    private static byte[] encode(SocState state) {
+    private static byte[] encode(SavedState saved) {
+        SocState state = saved.soc();
         StringBuilder lines = new StringBuilder();
         lines.append(FORMAT_PREFIX).append(FORMAT).append('\n');
         line(lines, SAVED_AT, Long.toString(state.savedAt_ms()));
@@ -187,6 +191,13 @@ public final class StateFile implements StateStore {
             line(lines, ANCHOR_MIN_TEMPERATURE, Integer.toString(anchor.minTemperature_dC()));
             line(lines, ANCHOR_MAX_TEMPERATURE, Integer.toString(anchor.maxTemperature_dC()));
         }
+        if (!saved.balanced_mAh().isEmpty()) {
+            StringBuilder values = new StringBuilder();
+            for (double value : saved.balanced_mAh()) {
+                values.append(values.length() == 0 ? "" : ",").append(decimal(BALANCED, value));
+            }
+            line(lines, BALANCED, values.toString());
+        }
         byte[] body = lines.toString().getBytes(StandardCharsets.UTF_8);
         lines.append(CRC_PREFIX).append(checksum(body, body.length)).append('\n');
         return lines.toString().getBytes(StandardCharsets.UTF_8);
@@ -204,7 +215,7 @@ public final class StateFile implements StateStore {
         return Double.toString(value);
     }
 
-    private static SocState read(Path path) throws Unusable {
+    private static SavedState read(Path path) throws Unusable {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(path);
@@ -233,7 +244,7 @@ public final class StateFile implements StateStore {
         return parse(new String(bytes, 0, crcLine, StandardCharsets.UTF_8));
     }
 
-    private static SocState parse(String body) throws Unusable {
+    private static SavedState parse(String body) throws Unusable {
         String[] lines = body.split("\n");
         if (!lines[0].startsWith(FORMAT_PREFIX)) {
             throw new Unusable("it does not start with a format line");
@@ -249,7 +260,7 @@ public final class StateFile implements StateStore {
         String calibrationId = fields.text(LAST_CALIBRATION);
         SocCalibration calibration = SocCalibration.fromId(calibrationId)
                 .orElseThrow(() -> new Unusable("it names an unknown calibration '" + calibrationId + "'"));
-        return new SocState(
+        SocState soc = new SocState(
                 fields.whole(SAVED_AT),
                 fields.finite(CHARGE),
                 fields.finite(DISPLAYED),
@@ -263,6 +274,28 @@ public final class StateFile implements StateStore {
                 calibration,
                 fields.whole(LAST_CALIBRATION_AT),
                 anchor(fields));
+        return new SavedState(soc, balanced(fields));
+    }
+
+    /** Optional: a state saved before balancing was counted has none. */
+    private static List<Double> balanced(Fields fields) throws Unusable {
+        if (!fields.has(BALANCED)) {
+            return List.of();
+        }
+        List<Double> values = new ArrayList<>();
+        for (String text : fields.text(BALANCED).split(",", -1)) {
+            double value;
+            try {
+                value = Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+                throw new Unusable("'" + BALANCED + "' has '" + text + "', which is not a number");
+            }
+            if (!Double.isFinite(value) || value < 0) {
+                throw new Unusable("'" + BALANCED + "' has " + text + ", which no bleeding gives");
+            }
+            values.add(value);
+        }
+        return values;
     }
 
     private static SocState.Anchor anchor(Fields fields) throws Unusable {

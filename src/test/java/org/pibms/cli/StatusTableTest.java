@@ -32,7 +32,7 @@ class StatusTableTest {
     void aQuietPackHasNoFaultsAndNoIoLineWithoutInputsOrOutputs() {
         List<String> lines = lines(pack().build());
 
-        assertThat(lines).contains("MOS       charge ON   discharge ON", "Balancing none", "Faults    none");
+        assertThat(lines).contains("MOS       charge ON   discharge ON", "Balancing auto, idle: the highest cell is below the start voltage", "Faults    none");
         assertThat(lines).noneMatch(line -> line.startsWith("I/O"));
         assertThat(lines.get(0)).startsWith("pibms  NORMAL  ");
     }

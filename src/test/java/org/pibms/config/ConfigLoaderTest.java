@@ -184,7 +184,7 @@ class ConfigLoaderTest {
                                 "4:3: pack.capacity_ah: unknown key (did you mean 'capacity_Ah'?)")),
                 Arguments.of("unknown top-level key", MINIMAL + "colour: blue\n",
                         List.of("6:1: colour: unknown key (known keys: pack, control, hardware, protection,"
-                                + " temperature_sensors, outputs, switching, low_power, daemon, soc, recorder, simulation)")),
+                                + " temperature_sensors, outputs, switching, low_power, balancing, open_wire, daemon, soc, recorder, simulation)")),
                 Arguments.of("missing pack section", "control:\n  period_ms: 100\n",
                         List.of("1:1: pack: missing section", "1:1: temperature_sensors: no sensor with location: cell; the charge and discharge"
                                 + " temperature limits need at least one, or the pack could be charged while frozen")),
@@ -338,6 +338,40 @@ class ConfigLoaderTest {
                                 "4:16: pack.capacity_Ah: 0 is outside the allowed range 1..2000",
                                 "5:22: control.period_ms: 2000 is outside the allowed range 10..1000",
                                 "5:28: control.jitter: unknown key (known keys: period_ms)")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unsafeBalancing")
+    void unsafeOrInconsistentBalancingIsRefusedWithItsReason(String name, String section, String expected)
+            throws IOException {
+        Path file = write(MINIMAL + section);
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigProblem::toString).singleElement().asString().endsWith(expected));
+    }
+
+    static Stream<Arguments> unsafeBalancing() {
+        return Stream.of(
+                Arguments.of("stop delta not below start delta", "balancing:\n  start_delta_mV: 10\n  stop_delta_mV: 10\n",
+                        "balancing.stop_delta_mV: must be below start_delta_mV (10 mV): a cell must stop closer to"
+                                + " the lowest than where it started, or it would switch on and off"),
+                Arguments.of("start at the overvoltage trip", "balancing:\n  start_mV: 3650\n",
+                        "balancing.start_mV: 3650 mV is at or above protection.cell_overvoltage.trip_mV (3650 mV):"
+                                + " charging stops before balancing could start"),
+                Arguments.of("floor at the undervoltage trip", "balancing:\n  floor_mV: 2700\n",
+                        "balancing.floor_mV: 2700 mV is at or below protection.cell_undervoltage.trip_mV (2700 mV):"
+                                + " bleeding could take a cell into its protection"),
+                Arguments.of("more current than the resistor passes", "balancing:\n  current_mA: 150\n",
+                        "balancing.current_mA: 150 mA is more than the 33 Ohm bleed resistor"
+                                + " (hardware.ltc6813.balance_resistor_Ohm) passes at start_mV: 103 mA; the current"
+                                + " can be lowered by switching, never raised"),
+                Arguments.of("a stop above the protection", "balancing:\n  thermal: {stop_C: 75}\n",
+                        "balancing.thermal.stop_C: 75 °C is above protection.balance_overtemperature.trip_C (70 °C):"
+                                + " the balancer must give up before the protection has to step in"),
+                Arguments.of("a pause longer than half the window", "balancing:\n  window_s: 2\n  measure_pause_ms: 1500\n",
+                        "balancing.measure_pause_ms: must be at most half of window_s (1000 ms), or the switches"
+                                + " would be open more than they bleed"));
     }
 
     @ParameterizedTest(name = "{0}")

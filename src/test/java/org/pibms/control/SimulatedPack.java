@@ -15,6 +15,7 @@ import org.pibms.core.FaultId;
 import org.pibms.core.LatchStore;
 import org.pibms.core.MeasurementRecorder;
 import org.pibms.core.PackSnapshot;
+import org.pibms.core.SavedState;
 import org.pibms.core.SocState;
 import org.pibms.core.SystemClock;
 import org.pibms.core.settings.OutputSettings;
@@ -73,7 +74,7 @@ final class SimulatedPack {
             return true;
         };
         this.controller = new PackController(settings, ports, commands, snapshots,
-                new PackController.Persistence(latchedAtStart, latchStore, soc, recorder));
+                new PackController.Persistence(latchedAtStart, latchStore, soc.map(SavedState::of), recorder));
         this.period_ns = settings.control().period_ms() * 1_000_000L;
         this.deadline_ns = clock.nanoTime();
     }

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.pibms.core.ActiveFault;
+import org.pibms.core.Balancing;
 import org.pibms.core.Chemistry;
 import org.pibms.core.FaultId;
 import org.pibms.core.Measurement;
@@ -15,6 +16,7 @@ import org.pibms.core.PackSnapshot;
 import org.pibms.core.PackState;
 import org.pibms.core.SocCalibration;
 import org.pibms.core.SocState;
+import org.pibms.core.settings.BalancingSettings;
 import org.pibms.core.settings.SocSettings;
 
 class SnapshotBufferTest {
@@ -36,17 +38,37 @@ class SnapshotBufferTest {
         return soc;
     }
 
+    private static final Balancer IDLE = new Balancer(BalancingSettings.defaultsFor(Chemistry.LFP, 100_000), 8, 33,
+            new int[0]);
+
+    /** A balancer told to balance, with the given cells (from 1) 50 mV above the others. */
+    private static Balancer bleeding(int... cells) {
+        Balancer balancer = new Balancer(BalancingSettings.defaultsFor(Chemistry.LFP, 100_000), 8, 33, new int[0]);
+        balancer.setCommand(Balancing.Command.ON);
+        Measurement m = new Measurement(8, 0);
+        m.invalidate(0);
+        for (int i = 0; i < 8; i++) {
+            m.setCellVoltage_mV(i, 3300);
+        }
+        for (int cell : cells) {
+            m.setCellVoltage_mV(cell - 1, 3350);
+        }
+        m.setCellVoltagesValid(true);
+        balancer.step(0, m, false);
+        return balancer;
+    }
+
     @Test
     void theSnapshotOfATickIsBuiltOnceAndShared() {
         SnapshotBuffer buffer = new SnapshotBuffer(8, List.of("t"), List.of(), 100_000, false);
         Measurement m = new Measurement(8, 1);
         m.invalidate(0);
-        buffer.publish(1, 1000, PackState.NORMAL, m, NO_SOC, 0, true, true, false, 0, false, false, false, 0, QUIET);
+        buffer.publish(1, 1000, PackState.NORMAL, m, NO_SOC, 0, true, true, false, 0, false, false, false, IDLE, QUIET);
 
         PackSnapshot first = buffer.latest();
         assertThat(buffer.latest()).isSameAs(first);
 
-        buffer.publish(2, 1100, PackState.NORMAL, m, NO_SOC, 0, true, true, false, 0, false, false, false, 0, QUIET);
+        buffer.publish(2, 1100, PackState.NORMAL, m, NO_SOC, 0, true, true, false, 0, false, false, false, IDLE, QUIET);
         assertThat(buffer.latest()).isNotSameAs(first);
         assertThat(buffer.latest().sequence()).isEqualTo(2);
     }
@@ -71,7 +93,7 @@ class SnapshotBufferTest {
         }
 
         buffer.publish(7, 42, PackState.FAULT, m, showing(12.5), 99, false, true, true, 0b10, true, false, true,
-                0b101, tripped.protection);
+                bleeding(1, 3), tripped.protection);
 
         PackSnapshot s = buffer.latest();
         assertThat(s.sequence()).isEqualTo(7);
@@ -95,6 +117,9 @@ class SnapshotBufferTest {
         assertThat(s.chargeMos()).isFalse();
         assertThat(s.dischargeMos()).isTrue();
         assertThat(s.balancingMask()).isEqualTo(0b101);
+        assertThat(s.balancing().command()).isEqualTo(Balancing.Command.ON);
+        assertThat(s.balancing().activity()).isEqualTo(Balancing.Activity.BALANCING);
+        assertThat(s.balancing().current_mA()).containsExactly(100, 0, 100, 0, 0, 0, 0, 0);
         assertThat(s.faults()).contains(new ActiveFault(FaultId.CELL_OVERVOLTAGE, ActiveFault.State.ACTIVE, "cell 4",
                 3700, 3650));
         assertThat(s.precharging()).isTrue();
@@ -140,13 +165,15 @@ class SnapshotBufferTest {
         }
 
         Measurement m = new Measurement(20, 1);
+        Balancer idle = new Balancer(BalancingSettings.defaultsFor(Chemistry.LFP, 100_000), 20, 33, new int[0]);
         for (int tick = 1; tick <= 300_000 && torn.get() == null; tick++) {
             m.invalidate(tick);
             for (int i = 0; i < 20; i++) {
                 m.setCellVoltage_mV(i, tick);
             }
             m.setCurrent_mA(tick);
-            buffer.publish(tick, tick, PackState.NORMAL, m, NO_SOC, 0, false, false, false, 0, false, false, false, 0, QUIET);
+            buffer.publish(tick, tick, PackState.NORMAL, m, NO_SOC, 0, false, false, false, 0, false, false, false, idle,
+                    QUIET);
         }
         done.set(true);
         for (Thread reader : readers) {

@@ -43,6 +43,8 @@ class TickAllocationTest {
             low_power: {enabled: true, idle_s: 10}
             protection:
               low_soc: {enabled: true}
+            open_wire: {interval_min: 0.1}
+            balancing: {mode: always, start_mV: 3300, start_delta_mV: 2, stop_delta_mV: 1}
             """;
 
     @TempDir
@@ -51,7 +53,8 @@ class TickAllocationTest {
     @Test
     void aSteadyStateTickAllocatesNothing() {
         // 20 cells with sensor noise and a 2 A load: even 40 warm-up rounds draw only 61 of the 90 Ah left;
-        // every output function, both inputs, the pre-charge, low power and the optional faults on
+        // every output function, both inputs, the pre-charge, low power, the optional faults, an open-wire test every
+        // 6 s and balancing on the noise between the cells
         SimulatedPack pack = new SimulatedPack(TestConfigs.load(dir, TestConfigs.simulatedYaml(20, dir, "max", "",
                 EVERY_FEATURE)
                 .replace("initial_soc_pct: 50", "initial_soc_pct: 90")
@@ -70,6 +73,7 @@ class TickAllocationTest {
         assertThat(task.warmUpRounds).as("rounds until the JIT settled").isLessThan(MAX_WARM_UP_ROUNDS);
         assertThat(task.allocated).as("bytes allocated by %d steady-state ticks", MEASURED_TICKS).isZero();
         assertThat(pack.snapshots.latest().faults()).isEmpty();
+        assertThat(pack.snapshots.latest().balanced_mAh()).as("the balancer really bled").anyMatch(mAh -> mAh > 1);
         assertThat(pack.snapshots.latest().current_mA()).isNotZero();
     }
 

@@ -45,7 +45,10 @@ class DaemonTest {
             assertThat(json.get("temps_C").get("mos").isNumber()).isTrue();
             assertThat(json.get("charge_mos").asBoolean()).isTrue();
             assertThat(json.get("discharge_mos").asBoolean()).isTrue();
-            assertThat(json.get("balancing").isArray()).isTrue();
+            assertThat(json.get("balancing").get("command").asText()).isEqualTo("auto");
+            assertThat(json.get("balancing").get("activity").asText()).isEqualTo("below_start");
+            assertThat(json.get("balancing").get("cells")).isEmpty();
+            assertThat(json.get("balancing").get("balanced_mAh")).hasSize(16);
             assertThat(json.get("faults").isArray()).isTrue();
             assertThat(json.get("state").asText()).isEqualTo("normal");
         }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.pibms.core.ActiveFault;
+import org.pibms.core.Balancing;
 import org.pibms.core.FaultId;
 import org.pibms.core.PackSnapshot;
 import org.pibms.core.PackState;
@@ -32,7 +33,8 @@ class StatusJsonTest {
             .outputs(List.of("alarm", "heater"), new boolean[] {true, false})
             .acc(true, true)
             .lowPower(false)
-            .balancingMask(0b100)
+            .balancing(new Balancing.State(Balancing.Command.AUTO, Balancing.Activity.BALANCING,
+                    List.of(0, 0, 95, 0, 0, 0, 0, 0), List.of(0.0, 0.0, 12.34, 0.0, 0.0, 0.0, 0.0, 1.0)))
             .faults(List.of(
                     new ActiveFault(FaultId.CELL_UNDERVOLTAGE, ActiveFault.State.ACTIVE, "cell 4", 2480, 2500),
                     new ActiveFault(FaultId.DISCHARGE_OVERCURRENT, ActiveFault.State.LOCKED_OUT, "", 120_500, 100_000),
@@ -63,8 +65,14 @@ class StatusJsonTest {
         assertThat(json.get("charge_mos").isBoolean()).isTrue();
         assertThat(json.get("charge_mos").asBoolean()).isTrue();
         assertThat(json.get("discharge_mos").asBoolean()).isFalse();
-        assertThat(json.get("balancing")).hasSize(1);
-        assertThat(json.get("balancing").get(0).asInt()).isEqualTo(3);
+        JsonNode balancing = json.get("balancing");
+        assertThat(balancing.get("command").asText()).isEqualTo("auto");
+        assertThat(balancing.get("activity").asText()).isEqualTo("balancing");
+        assertThat(balancing.get("cells")).hasSize(1);
+        assertThat(balancing.get("cells").get(0).get("cell").asInt()).isEqualTo(3);
+        assertThat(balancing.get("cells").get(0).get("current_mA").asInt()).isEqualTo(95);
+        assertThat(balancing.get("balanced_mAh")).hasSize(8);
+        assertThat(balancing.get("balanced_mAh").get(2).asDouble()).isEqualTo(12.3);
         assertThat(json.get("precharging").asBoolean()).isTrue();
         assertThat(json.get("manual_off")).hasSize(1);
         assertThat(json.get("manual_off").get(0).asText()).isEqualTo("charge");

@@ -26,6 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.pibms.core.SocCalibration;
+import org.pibms.core.SavedState;
 import org.pibms.core.SocState;
 import org.slf4j.LoggerFactory;
 
@@ -57,9 +58,9 @@ class StateFileTest {
 
     @Test
     void aStateWithAnAnchorIsLoadedExactlyAsSaved() throws Exception {
-        assertThat(StateFile.open(dir).saveSoc(LEARNING)).isTrue();
+        assertThat(StateFile.open(dir).save(SavedState.of(LEARNING))).isTrue();
 
-        assertThat(StateFile.open(dir).loadSoc()).contains(LEARNING);
+        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(LEARNING);
         assertThat(Files.readString(dir.resolve("soc-state"))).startsWith("""
                 format 1
                 saved_at_ms 1732400000000
@@ -81,9 +82,9 @@ class StateFileTest {
 
     @Test
     void aStateWithoutAnAnchorIsLoadedExactlyAsSaved() throws Exception {
-        assertThat(StateFile.open(dir).saveSoc(IDLE)).isTrue();
+        assertThat(StateFile.open(dir).save(SavedState.of(IDLE))).isTrue();
 
-        assertThat(StateFile.open(dir).loadSoc()).contains(IDLE);
+        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(IDLE);
         assertThat(Files.readString(dir.resolve("soc-state"))).contains("\nanchor none\ncrc32 ")
                 .doesNotContain("anchor_");
     }
@@ -93,19 +94,19 @@ class StateFileTest {
         StateFile store = StateFile.open(dir.resolve("state"));
 
         assertThat(dir.resolve("state")).isDirectory();
-        assertThat(store.loadSoc()).isEmpty();
+        assertThat(store.load().map(SavedState::soc)).isEmpty();
         assertThat(log.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.INFO);
     }
 
     @Test
     void aSaveKeepsThePreviousGeneration() throws Exception {
         StateFile store = StateFile.open(dir);
-        store.saveSoc(LEARNING);
+        store.save(SavedState.of(LEARNING));
         byte[] first = Files.readAllBytes(dir.resolve("soc-state"));
-        store.saveSoc(IDLE);
+        store.save(SavedState.of(IDLE));
 
         assertThat(dir.resolve("soc-state.1")).hasBinaryContent(first);
-        assertThat(store.loadSoc()).contains(IDLE);
+        assertThat(store.load().map(SavedState::soc)).contains(IDLE);
         assertThat(log.list).isEmpty();
     }
 
@@ -117,10 +118,36 @@ class StateFileTest {
         assertThat(text).contains("\ndisplayed_pct 50.0\n");
         Files.writeString(newest, text.replace("displayed_pct 50.0", "displayed_pct 51.0"));
 
-        assertThat(StateFile.open(dir).loadSoc()).contains(LEARNING);
+        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(LEARNING);
         assertThat(warnings()).containsExactly(
                 newest + " cannot be used: its checksum does not match",
                 "using the previous generation " + dir.resolve("soc-state.1"));
+    }
+
+    @Test
+    void theChargeEachCellBledIsLoadedExactlyAsSaved() throws Exception {
+        StateFile store = StateFile.open(dir);
+        SavedState saved = new SavedState(IDLE, List.of(0.0, 12.345678901, 1e-9, 250.5));
+        assertThat(store.save(saved)).isTrue();
+
+        assertThat(Files.readString(dir.resolve("soc-state"))).contains("\nbalanced_mAh 0.0,12.345678901,1.0E-9,250.5\n");
+        assertThat(StateFile.open(dir).load()).contains(saved);
+    }
+
+    @Test
+    void aStateSavedBeforeBalancingWasCountedLoadsWithNoBalancingRecord() throws Exception {
+        StateFile.open(dir).save(SavedState.of(IDLE));
+
+        assertThat(StateFile.open(dir).load()).contains(new SavedState(IDLE, List.of()));
+    }
+
+    @Test
+    void aNegativeBledChargeIsRefusedEvenWithAValidChecksum() throws Exception {
+        saveTwoGenerations();
+        resealed(dir.resolve("soc-state"), text -> text + "balanced_mAh 1.0,-2.0\n");
+
+        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(LEARNING);
+        assertThat(warnings().get(0)).endsWith("cannot be used: 'balanced_mAh' has -2.0, which no bleeding gives");
     }
 
     @Test
@@ -130,13 +157,13 @@ class StateFileTest {
         Path newest = dir.resolve("soc-state");
         Files.writeString(newest, Files.readString(newest).replace("displayed_pct 50.0", "displayed_pct 51.0"));
         StateFile store = StateFile.open(dir);
-        assertThat(store.loadSoc()).contains(LEARNING);
+        assertThat(store.load().map(SavedState::soc)).contains(LEARNING);
 
-        assertThat(store.saveSoc(IDLE)).isTrue();
+        assertThat(store.save(SavedState.of(IDLE))).isTrue();
         assertThat(dir.resolve("soc-state.1")).hasBinaryContent(good);
 
         Files.delete(newest);
-        assertThat(StateFile.open(dir).loadSoc()).contains(LEARNING);
+        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(LEARNING);
     }
 
     @Test
@@ -146,7 +173,7 @@ class StateFileTest {
         byte[] whole = Files.readAllBytes(newest);
         Files.write(newest, Arrays.copyOf(whole, whole.length / 2));
 
-        assertThat(StateFile.open(dir).loadSoc()).contains(LEARNING);
+        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(LEARNING);
         assertThat(warnings()).hasSize(2).first().asString().startsWith(newest + " cannot be used: it is torn");
     }
 
@@ -157,7 +184,7 @@ class StateFileTest {
         String text = Files.readString(newest);
         Files.writeString(newest, text.substring(0, text.indexOf("crc32 ")));
 
-        assertThat(StateFile.open(dir).loadSoc()).contains(LEARNING);
+        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(LEARNING);
         assertThat(warnings()).first().isEqualTo(newest + " cannot be used: it is torn: it has no checksum line");
     }
 
@@ -166,7 +193,7 @@ class StateFileTest {
         saveTwoGenerations();
         Files.delete(dir.resolve("soc-state"));
 
-        assertThat(StateFile.open(dir).loadSoc()).contains(LEARNING);
+        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(LEARNING);
         assertThat(warnings()).containsExactly(
                 dir.resolve("soc-state") + " cannot be used: it is missing",
                 "using the previous generation " + dir.resolve("soc-state.1"));
@@ -178,7 +205,7 @@ class StateFileTest {
         Files.writeString(dir.resolve("soc-state"), "format 1\nsaved_at_ms 17");
         Files.writeString(dir.resolve("soc-state.1"), "");
 
-        assertThat(StateFile.open(dir).loadSoc()).isEmpty();
+        assertThat(StateFile.open(dir).load().map(SavedState::soc)).isEmpty();
         assertThat(warnings()).containsExactly(
                 dir.resolve("soc-state") + " cannot be used: it is torn: its last line is incomplete",
                 dir.resolve("soc-state.1") + " cannot be used: it is empty",
@@ -187,12 +214,12 @@ class StateFileTest {
 
     @Test
     void aLeftoverTemporaryFileFromAPowerCutIsIgnoredAndOverwritten() throws Exception {
-        StateFile.open(dir).saveSoc(LEARNING);
+        StateFile.open(dir).save(SavedState.of(LEARNING));
         Files.writeString(dir.resolve("soc-state.tmp"), "format 1\ncharge_mAs 99");
 
-        assertThat(StateFile.open(dir).loadSoc()).contains(LEARNING);
-        assertThat(StateFile.open(dir).saveSoc(IDLE)).isTrue();
-        assertThat(StateFile.open(dir).loadSoc()).contains(IDLE);
+        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(LEARNING);
+        assertThat(StateFile.open(dir).save(SavedState.of(IDLE))).isTrue();
+        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(IDLE);
         assertThat(log.list).isEmpty();
     }
 
@@ -223,7 +250,7 @@ class StateFileTest {
             return text.replace(line, replacement);
         });
 
-        assertThat(StateFile.open(dir).loadSoc()).contains(LEARNING);
+        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(LEARNING);
         assertThat(warnings()).first().isEqualTo(newest + " cannot be used: " + reason);
     }
 
@@ -236,15 +263,15 @@ class StateFileTest {
         // a directory in the temporary file's place fails the save even for root
         Path obstacle = Files.createDirectories(dir.resolve("soc-state.tmp").resolve("x"));
 
-        assertThat(store.saveSoc(LEARNING)).isFalse();
-        assertThat(store.saveSoc(LEARNING)).isFalse();
+        assertThat(store.save(SavedState.of(LEARNING))).isFalse();
+        assertThat(store.save(SavedState.of(LEARNING))).isFalse();
 
         assertThat(dir.resolve("soc-state")).hasBinaryContent(newest);
         assertThat(dir.resolve("soc-state.1")).hasBinaryContent(previous);
         Files.delete(obstacle);
         Files.delete(obstacle.getParent());
-        assertThat(store.saveSoc(LEARNING)).isTrue();
-        assertThat(store.loadSoc()).contains(LEARNING);
+        assertThat(store.save(SavedState.of(LEARNING))).isTrue();
+        assertThat(store.load().map(SavedState::soc)).contains(LEARNING);
         assertThat(log.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.ERROR, Level.INFO);
         assertThat(log.list.get(0).getFormattedMessage())
                 .startsWith("cannot save the state of charge to " + dir.resolve("soc-state") + ": ")
@@ -255,18 +282,18 @@ class StateFileTest {
     void aSaveIntoADirectoryMadeReadOnlyFailsAndLeavesTheOldFile() throws Exception {
         Assumptions.assumeFalse(System.getProperty("user.name").equals("root"), "root ignores permissions");
         StateFile store = StateFile.open(dir);
-        store.saveSoc(LEARNING);
+        store.save(SavedState.of(LEARNING));
         byte[] old = Files.readAllBytes(dir.resolve("soc-state"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
-            assertThat(store.saveSoc(IDLE)).isFalse();
+            assertThat(store.save(SavedState.of(IDLE))).isFalse();
         } finally {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
 
         assertThat(dir.resolve("soc-state")).hasBinaryContent(old);
         assertThat(dir.resolve("soc-state.tmp")).doesNotExist();
-        assertThat(store.loadSoc()).contains(LEARNING);
+        assertThat(store.load().map(SavedState::soc)).contains(LEARNING);
         assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
                 "cannot save the state of charge to " + dir.resolve("soc-state") + ": "
                         + dir.resolve("soc-state.tmp") + ": permission denied");
@@ -275,12 +302,12 @@ class StateFileTest {
     @Test
     void aStateThatNoLoadWouldAcceptIsNotSavedOverAGoodOne() throws Exception {
         StateFile store = StateFile.open(dir);
-        store.saveSoc(IDLE);
+        store.save(SavedState.of(IDLE));
         byte[] good = Files.readAllBytes(dir.resolve("soc-state"));
         SocState broken = new SocState(1, 1.0, Double.NaN, 1.0, 1.0, 1.0, 0, 1.0, 1.0, 1.0, SocCalibration.NONE, 0,
                 null);
 
-        assertThat(store.saveSoc(broken)).isFalse();
+        assertThat(store.save(SavedState.of(broken))).isFalse();
 
         assertThat(dir.resolve("soc-state")).hasBinaryContent(good);
         assertThat(dir.resolve("soc-state.1")).doesNotExist();
@@ -301,8 +328,8 @@ class StateFileTest {
     /** LEARNING in {@code soc-state.1}, IDLE in {@code soc-state}. */
     private void saveTwoGenerations() throws StoreException {
         StateFile store = StateFile.open(dir);
-        assertThat(store.saveSoc(LEARNING)).isTrue();
-        assertThat(store.saveSoc(IDLE)).isTrue();
+        assertThat(store.save(SavedState.of(LEARNING))).isTrue();
+        assertThat(store.save(SavedState.of(IDLE))).isTrue();
     }
 
     /** Edits the lines before the checksum and writes a checksum that matches them. */

@@ -18,6 +18,8 @@ public record Settings(
         List<OutputSettings> outputs,
         SwitchingSettings switching,
         LowPowerSettings lowPower,
+        BalancingSettings balancing,
+        OpenWireSettings openWire,
         ControlSettings control,
         DaemonSettings daemon,
         SocSettings soc,
