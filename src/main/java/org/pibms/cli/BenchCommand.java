@@ -10,13 +10,16 @@ import java.util.concurrent.Future;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.pibms.bench.SocBench;
+import org.pibms.core.settings.BalancingSettings;
+import org.pibms.daemon.BalanceBench;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "bench", description = "Benchmarks that print figures.", subcommands = {BenchCommand.Soc.class})
+@Command(name = "bench", description = "Benchmarks that print figures.", subcommands = {BenchCommand.Soc.class,
+        BenchCommand.Balance.class})
 final class BenchCommand {
 
     @Command(name = "soc", description = "The SOC estimator against the simulator's truth over a matrix of week-long"
@@ -75,6 +78,43 @@ final class BenchCommand {
             } finally {
                 pool.shutdownNow();
             }
+        }
+    }
+
+    @Command(name = "balance", description = "The balancer end to end through the emulated LTC6813: a 16S NMC 20 Ah pack"
+            + " whose cells start 60 mV apart at 90 % SOC, charged at 0.2 C to 4.15 V per cell and held there, until"
+            + " the cell delta stays at or below 10 mV; prints the time that took and the energy bled. Exit code 1 if"
+            + " it did not settle within 48 simulated hours.")
+    static final class Balance implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--seed", description = "Seeds the measurement noise (default: ${DEFAULT-VALUE}).")
+        long seed = 1;
+
+        @Option(names = "--progress", description = "Print a line every simulated hour.")
+        boolean progress;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            // the controller logs every fault and calibration; a day of them would bury the figures
+            ((Logger) LoggerFactory.getLogger("org.pibms")).setLevel(Level.WARN);
+            BalanceBench.Scenario standard = BalanceBench.Scenario.standard();
+            BalanceBench.Scenario scenario = new BalanceBench.Scenario(standard.cells(), standard.capacity_Ah(),
+                    standard.centreSoc_pct(), standard.spread_mV(), standard.chargeRate_C(), standard.cvCell_mV(),
+                    standard.target_mV(), standard.settle_min(), standard.cap_h(), seed, standard.extraYaml());
+            BalancingSettings b = BalanceBench.settings(scenario).balancing();
+            out.println("balancing through the emulated LTC6813: " + scenario.describe());
+            out.printf(Locale.ROOT, "balancer (defaults): mode %s, start %d mV, start/stop delta %d/%d mV, %d mA, at most"
+                    + " %d cells, %d s windows%n", b.mode().id(), b.start_mV(), b.startDelta_mV(), b.stopDelta_mV(),
+                    b.current_mA(), b.maxChannels(), b.window_ms() / 1000);
+            out.flush();
+            BalanceBench.Result result = BalanceBench.run(scenario, progress ? out : null);
+            BalanceBench.report(result).forEach(out::println);
+            out.flush();
+            return result.converged() ? 0 : 1;
         }
     }
 }

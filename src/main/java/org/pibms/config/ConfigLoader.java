@@ -85,9 +85,22 @@ public final class ConfigLoader {
         return problems.keysRead;
     }
 
+    /**
+     * Reads config text that is not in a file, such as one a bench builds. Problems are reported
+     * against {@code name}; relative paths in the text are taken relative to {@code directory}.
+     */
+    public static Settings parse(String name, String yamlText, Path directory) throws ConfigException {
+        return parse(name, yamlText, directory.toAbsolutePath(), new Section.Problems(name));
+    }
+
     private static Settings load(Path file, Section.Problems problems) throws ConfigException {
         String name = file.toString();
         String text = read(file, name);
+        return parse(name, text, file.toAbsolutePath().getParent(), problems);
+    }
+
+    private static Settings parse(String name, String text, Path directory, Section.Problems problems)
+            throws ConfigException {
         ConfigNode root;
         try {
             root = YamlTree.parse(text);
@@ -103,7 +116,6 @@ public final class ConfigLoader {
                     root.position().column(), "", "expected 'key: value' lines at the top level, got "
                             + root.describe())));
         }
-        Path directory = file.toAbsolutePath().getParent();
         return bind(problems, mapping, directory);
     }
 

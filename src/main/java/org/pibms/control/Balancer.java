@@ -40,6 +40,7 @@ public final class Balancer {
     private long decided;
     private long inEffect;
     private int balanceTemperature_dC = Integer.MIN_VALUE;
+    private final boolean[] wanted;
     private final boolean[] selected;
     private final int[] on_ms;
     private final int[] effective_mA;
@@ -55,6 +56,7 @@ public final class Balancer {
         this.cells = cells;
         this.resistor_Ohm = resistor_Ohm;
         this.balanceSensors = balanceSensors.clone();
+        this.wanted = new boolean[cells];
         this.selected = new boolean[cells];
         this.on_ms = new int[cells];
         this.effective_mA = new int[cells];
@@ -98,7 +100,10 @@ public final class Balancer {
         Activity stop = stopNow(m, blocked);
         if (stop != null) {
             activity = stop;
-            release();
+            // the open-wire test's pause keeps who was bleeding, so the stop delta still holds for them
+            if (stop != Activity.OPEN_WIRE_CHECK) {
+                release();
+            }
             decided = 0;
             return 0;
         }
@@ -184,6 +189,7 @@ public final class Balancer {
     /** Ends every bleed; the next allowed step chooses afresh. */
     private void release() {
         for (int i = 0; i < cells; i++) {
+            wanted[i] = false;
             selected[i] = false;
             effective_mA[i] = 0;
         }
@@ -202,13 +208,15 @@ public final class Balancer {
         for (int i = 0; i < cells; i++) {
             lowest = Math.min(lowest, m.cellVoltage_mV(i));
         }
-        // a cell keeps bleeding down to the stop delta, a new one needs the start delta
+        // a cell wants to bleed from the start delta down to the stop delta, whether or not the
+        // channel limit lets it bleed in this window
         long candidates = 0;
         for (int i = 0; i < cells; i++) {
             int voltage_mV = m.cellVoltage_mV(i);
             int delta = voltage_mV - lowest;
-            boolean wanted = selected[i] ? delta > settings.stopDelta_mV() : delta >= settings.startDelta_mV();
-            if (wanted && voltage_mV >= settings.floor_mV()) {
+            wanted[i] = (wanted[i] ? delta > settings.stopDelta_mV() : delta >= settings.startDelta_mV())
+                    && voltage_mV >= settings.floor_mV();
+            if (wanted[i]) {
                 candidates |= 1L << i;
             }
         }

@@ -302,6 +302,15 @@ public final class PackModel {
         return cells[cell].soc_pct();
     }
 
+    /**
+     * Sets cell {@code cell}'s state of charge (index 0 = cell 1), as a bench or a test sets up an
+     * imbalance; the physics first run up to now under the old charge.
+     */
+    public void setCellSoc(int cell, double soc_pct) {
+        advance();
+        cells[cell].setSoc(soc_pct);
+    }
+
     public double cellCapacity_As(int cell) {
         return cells[cell].capacity_As();
     }

@@ -96,6 +96,13 @@ final class SimulatedCell {
         return 100.0 * charge_As / capacity_As;
     }
 
+    /** Puts the charge at {@code soc_pct} of the capacity, within the model's limits; the RC pair keeps its state. */
+    void setSoc(double soc_pct) {
+        double charge = soc_pct / 100.0 * capacity_As;
+        charge_As = Math.max(-CHARGE_LIMIT_FRACTION * capacity_As, Math.min((1 + CHARGE_LIMIT_FRACTION) * capacity_As,
+                charge));
+    }
+
     double capacity_As() {
         return capacity_As;
     }

@@ -199,6 +199,28 @@ class BalancerTest {
     }
 
     @Test
+    void aCellLeftOutByTheChannelLimitKeepsItsPlaceInTheStopBand() {
+        Balancer b = balancer(with(Mode.CHARGING_OR_RESTING, 1, false, 100, 0));
+        cells(3420, 3, 3440, 5, 3450);
+        assertThat(step(b)).isEqualTo(0b10000);
+        // cell 5 is done; cell 3 is in the band between the deltas but wanted since the start
+        cells(3420, 3, 3430, 5, 3420);
+        assertThat(nextWindow(b)).isEqualTo(0b100);
+    }
+
+    @Test
+    void theOpenWirePauseKeepsTheCellsInTheStopBandBleeding() {
+        Balancer b = balancer(defaults());
+        cells(3420, 3, 3440);
+        step(b);
+        b.holdOff(true);
+        step(b);
+        b.holdOff(false);
+        cells(3420, 3, 3430);
+        assertThat(step(b)).isEqualTo(0b100);
+    }
+
+    @Test
     void theNonAdjacentPatternNeverBleedsNeighboursTogether() {
         Balancer b = balancer(with(Mode.CHARGING_OR_RESTING, 8, true, 100, 0));
         cells(3420, 3, 3470, 4, 3460, 5, 3450, 7, 3440, 8, 3440);
