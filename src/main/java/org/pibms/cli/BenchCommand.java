@@ -101,10 +101,7 @@ final class BenchCommand {
             PrintWriter out = spec.commandLine().getOut();
             // the controller logs every fault and calibration; a day of them would bury the figures
             ((Logger) LoggerFactory.getLogger("org.pibms")).setLevel(Level.WARN);
-            BalanceBench.Scenario standard = BalanceBench.Scenario.standard();
-            BalanceBench.Scenario scenario = new BalanceBench.Scenario(standard.cells(), standard.capacity_Ah(),
-                    standard.centreSoc_pct(), standard.spread_mV(), standard.chargeRate_C(), standard.cvCell_mV(),
-                    standard.target_mV(), standard.settle_min(), standard.cap_h(), seed, standard.extraYaml());
+            BalanceBench.Scenario scenario = BalanceBench.Scenario.standard().withSeed(seed);
             BalancingSettings b = BalanceBench.settings(scenario).balancing();
             out.println("balancing through the emulated LTC6813: " + scenario.describe());
             out.printf(Locale.ROOT, "balancer (defaults): mode %s, start %d mV, start/stop delta %d/%d mV, %d mA, at most"

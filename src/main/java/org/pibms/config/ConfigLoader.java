@@ -373,8 +373,7 @@ public final class ConfigLoader {
 
     private static OpenWireSettings openWire(Section s) {
         OpenWireSettings d = OpenWireSettings.defaults();
-        OpenWireSettings settings = new OpenWireSettings(
-                (int) Math.round(s.optionalDecimal("interval_min", d.interval_ms() / 60_000.0, 0, 1440) * 60_000),
+        OpenWireSettings settings = new OpenWireSettings(minutes(s, "interval_min", d.interval_ms(), 0, 1440),
                 s.optionalInt("jump_mV", d.jump_mV(), 10, 5000));
         s.finish();
         return settings;

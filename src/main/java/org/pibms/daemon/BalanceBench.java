@@ -79,21 +79,19 @@ public final class BalanceBench {
      *                       many minutes in a row
      * @param cap_h          the run gives up after this long
      * @param seed           seeds the measurement noise
-     * @param extraYaml      whole sections added to the config (e.g. {@code "open_wire:\n  interval_min: 0\n"}),
-     *                       "" for the defaults
      */
     public record Scenario(int cells, double capacity_Ah, double centreSoc_pct, int spread_mV, double chargeRate_C,
-            int cvCell_mV, int target_mV, double settle_min, double cap_h, long seed, String extraYaml) {
+            int cvCell_mV, int target_mV, double settle_min, double cap_h, long seed) {
 
         /** The issue's scenario: 16S NMC 20 Ah, 60 mV at 90 %, CC 0.2 C to 4.15 V per cell, then CV. */
         public static Scenario standard() {
-            return new Scenario(16, 20, 90, 60, 0.2, 4150, 10, 30, 48, 1, "");
+            return new Scenario(16, 20, 90, 60, 0.2, 4150, 10, 30, 48, 1);
         }
 
-        /** This scenario with {@code yaml} (whole sections) added to its config. */
-        public Scenario withConfig(String yaml) {
+        /** This scenario with other measurement noise. */
+        public Scenario withSeed(long seed) {
             return new Scenario(cells, capacity_Ah, centreSoc_pct, spread_mV, chargeRate_C, cvCell_mV, target_mV,
-                    settle_min, cap_h, seed, extraYaml + yaml);
+                    settle_min, cap_h, seed);
         }
 
         public double chargeCurrent_A() {
@@ -198,7 +196,7 @@ public final class BalanceBench {
                   sensors:
                     voltage_noise_mV: 1
                 """.formatted(scenario.cells(), plain(scenario.capacity_Ah()), scenario.seed(),
-                plain(scenario.centreSoc_pct()), plain(AMBIENT_dC / 10.0)) + scenario.extraYaml();
+                plain(scenario.centreSoc_pct()), plain(AMBIENT_dC / 10.0));
     }
 
     /** The settings {@link #configYaml} describes. */

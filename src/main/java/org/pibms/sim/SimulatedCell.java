@@ -59,10 +59,7 @@ final class SimulatedCell {
      * the balance resistor for {@code dt_s}; returns the heat dissipated inside the cell, in W.
      */
     double step(double current_A, double bleed_A, double dt_s, double temperature_C) {
-        charge_As += (current_A - bleed_A - selfDischarge_A) * dt_s;
-        double min = -CHARGE_LIMIT_FRACTION * capacity_As;
-        double max = (1 + CHARGE_LIMIT_FRACTION) * capacity_As;
-        charge_As = Math.max(min, Math.min(max, charge_As));
+        charge_As = withinLimits(charge_As + (current_A - bleed_A - selfDischarge_A) * dt_s);
         double decay = Math.exp(-dt_s / tau1_s);
         rc1_V = rc1_V * decay + current_A * r1_ohm * (1 - decay);
         if (current_A != 0) {
@@ -98,9 +95,13 @@ final class SimulatedCell {
 
     /** Puts the charge at {@code soc_pct} of the capacity, within the model's limits; the RC pair keeps its state. */
     void setSoc(double soc_pct) {
-        double charge = soc_pct / 100.0 * capacity_As;
-        charge_As = Math.max(-CHARGE_LIMIT_FRACTION * capacity_As, Math.min((1 + CHARGE_LIMIT_FRACTION) * capacity_As,
-                charge));
+        charge_As = withinLimits(soc_pct / 100.0 * capacity_As);
+    }
+
+    private double withinLimits(double charge_As) {
+        double min = -CHARGE_LIMIT_FRACTION * capacity_As;
+        double max = (1 + CHARGE_LIMIT_FRACTION) * capacity_As;
+        return Math.max(min, Math.min(max, charge_As));
     }
 
     double capacity_As() {
