@@ -7,7 +7,7 @@ import picocli.CommandLine.IVersionProvider;
         description = "Battery management daemon for a Raspberry Pi wired to an 8-20S lithium pack.",
         mixinStandardHelpOptions = true,
         versionProvider = PibmsCommand.Version.class,
-        subcommands = {RunCommand.class, StatusCommand.class, MosCommand.class, BalanceCommand.class, FaultCommand.class, SetCommand.class,
+        subcommands = {RunCommand.class, StatusCommand.class, LogCommand.class, MosCommand.class, BalanceCommand.class, FaultCommand.class, SetCommand.class,
             CheckConfigCommand.class, SimCommand.class, ReplayCommand.class, BenchCommand.class})
 final class PibmsCommand {
 

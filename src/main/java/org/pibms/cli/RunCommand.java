@@ -1,5 +1,6 @@
 package org.pibms.cli;
 
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.pibms.core.settings.Settings;
 import org.pibms.daemon.Daemon;
@@ -28,12 +29,14 @@ final class RunCommand implements Callable<Integer> {
         }
         Daemon daemon;
         try {
-            daemon = Daemon.start(settings);
+            daemon = Daemon.start(settings, Optional.of(config.file));
         } catch (DaemonException e) {
             spec.commandLine().getErr().println("pibms: not started: " + e.getMessage());
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "pibms-shutdown"));
+        // SIGTERM (systemctl stop) and Ctrl-C end the JVM, which runs this hook: a clean stop
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> daemon.close("stopped by a signal (SIGTERM or Ctrl-C)"),
+                "pibms-shutdown"));
         daemon.awaitTermination();
         return 0;
     }

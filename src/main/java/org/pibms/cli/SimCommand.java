@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 @picocli.CommandLine.Command(name = "sim", mixinStandardHelpOptions = true,
         description = "Steer the simulated pack (only while the daemon runs simulated).",
         subcommands = {SimCommand.Current.class, SimCommand.Cell.class, SimCommand.Temp.class, SimCommand.Acc.class,
-            SimCommand.Speed.class, SimCommand.Fault.class})
+            SimCommand.Speed.class, SimCommand.Fault.class, SimCommand.Hang.class})
 final class SimCommand {
 
     @Spec
@@ -127,6 +127,19 @@ final class SimCommand {
                 return 2;
             }
             return send(new SimulationCommand.SetAcc(state.equals("on")));
+        }
+    }
+
+    @picocli.CommandLine.Command(name = "hang", mixinStandardHelpOptions = true,
+            description = "Make the cell monitor's next SPI transfer hang, as a stuck driver would: the control loop"
+                    + " stalls and, under systemd, the watchdog kills and restarts the daemon.")
+    static final class Hang extends Subcommand {
+        @Parameters(index = "0", paramLabel = "SECONDS", description = "How long the transfer hangs, in real seconds.")
+        double seconds;
+
+        @Override
+        public Integer call() {
+            return send(new SimulationCommand.HangBus((int) Math.round(seconds * 1000)));
         }
     }
 

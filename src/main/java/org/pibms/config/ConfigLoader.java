@@ -277,7 +277,9 @@ public final class ConfigLoader {
     private static SwitchingSettings switching(Section s, List<OutputSettings> outputs, HardwareSettings hardware) {
         SwitchingSettings switching = new SwitchingSettings(
                 s.optionalInt("precharge_timeout_ms", 3000, 100, 60_000),
-                s.optionalInt("precharge_margin_mV", 2000, 100, 20_000));
+                s.optionalInt("precharge_margin_mV", 2000, 100, 20_000),
+                onStop(s, "on_stop_charge_mos"),
+                onStop(s, "on_stop_discharge_mos"));
         s.finish();
         boolean precharge = outputs.stream().anyMatch(o -> o.function() == OutputSettings.Function.PRECHARGE);
         if (precharge && hardware.ads1115().load().isEmpty()) {
@@ -285,6 +287,13 @@ public final class ConfigLoader {
                     + " measured: add hardware.ads1115.load, or the pre-charge could never tell when it is done");
         }
         return switching;
+    }
+
+    private static SwitchingSettings.OnStop onStop(Section s, String key) {
+        return s.has(key)
+                ? s.requiredChoice(key, SwitchingSettings.OnStop::fromId, List.of("off", "keep"),
+                        SwitchingSettings.OnStop.OFF)
+                : SwitchingSettings.OnStop.OFF;
     }
 
     private static LowPowerSettings lowPower(Section s, ControlSettings control) {
@@ -476,7 +485,11 @@ public final class ConfigLoader {
         String socketText = s.optionalText("socket", DEFAULT_SOCKET);
         int statusInterval = s.optionalInt("status_log_interval_s", 600, 0, 86_400);
         String stateText = s.optionalText("state_directory", DEFAULT_STATE_DIRECTORY);
+        double eventLogFile = s.optionalDecimal("event_log_max_file_MB", 1, 0.01, 100);
+        int eventLogKeep = s.optionalInt("event_log_keep_files", 4, 0, 100);
         s.finish();
+        DaemonSettings.EventLog eventLog = new DaemonSettings.EventLog(Math.round(eventLogFile * 1024 * 1024),
+                eventLogKeep);
         Path state = Path.of(DEFAULT_STATE_DIRECTORY);
         try {
             state = directory.resolve(stateText).normalize();
@@ -491,7 +504,7 @@ public final class ConfigLoader {
             socket = directory.resolve(socketText).normalize();
         } catch (InvalidPathException e) {
             s.problem("socket", "not a usable path: " + e.getReason());
-            return new DaemonSettings(Path.of(DEFAULT_SOCKET), statusInterval, state);
+            return new DaemonSettings(Path.of(DEFAULT_SOCKET), statusInterval, state, eventLog);
         }
         int length = socket.toString().getBytes(StandardCharsets.UTF_8).length;
         if (socketText.isBlank()) {
@@ -500,7 +513,7 @@ public final class ConfigLoader {
             s.problem("socket", socket + " is " + length + " bytes long; a Unix socket path may have at most "
                     + MAX_SOCKET_PATH_BYTES + ": choose a shorter path");
         }
-        return new DaemonSettings(socket, statusInterval, state);
+        return new DaemonSettings(socket, statusInterval, state, eventLog);
     }
 
     /**

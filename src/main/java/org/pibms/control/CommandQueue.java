@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import org.pibms.core.Command;
 import org.pibms.core.CommandResult;
 import org.pibms.core.CommandSink;
+import org.pibms.core.Origin;
 
 /**
  * The bounded mailbox between clients and the control loop. Clients {@link #submit}; the loop
@@ -15,18 +16,18 @@ public final class CommandQueue implements CommandSink {
 
     static final int CAPACITY = 64;
 
-    record Pending(Command command, CompletableFuture<CommandResult> reply) {
+    record Pending(Command command, Origin origin, CompletableFuture<CommandResult> reply) {
     }
 
     private final ArrayBlockingQueue<Pending> queue = new ArrayBlockingQueue<>(CAPACITY);
     private volatile boolean closed;
 
     @Override
-    public CompletableFuture<CommandResult> submit(Command command) {
+    public CompletableFuture<CommandResult> submit(Command command, Origin origin) {
         CompletableFuture<CommandResult> reply = new CompletableFuture<>();
         if (closed) {
             reply.complete(CommandResult.rejected("the control loop has stopped"));
-        } else if (!queue.offer(new Pending(command, reply))) {
+        } else if (!queue.offer(new Pending(command, origin, reply))) {
             reply.complete(CommandResult.rejected("the command queue is full; try again"));
         } else if (closed) {
             rejectAll();

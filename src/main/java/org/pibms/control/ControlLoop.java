@@ -72,13 +72,19 @@ public final class ControlLoop {
         }
     }
 
-    /** Stops the loop and waits until its task has made the outputs safe. */
-    public void stop() throws InterruptedException {
+    /**
+     * Stops the loop and waits at most {@code timeout_ms} for its task to make the outputs safe.
+     *
+     * @return false if the loop is still running: a tick is stuck (in a driver, say)
+     */
+    public boolean stop(long timeout_ms) throws InterruptedException {
         requestStop();
         Thread t = thread;
         if (t != null) {
-            t.join();
+            t.join(timeout_ms);
+            return !t.isAlive();
         }
+        return true;
     }
 
     public boolean isRunning() {

@@ -1,9 +1,7 @@
 package org.pibms.control;
 
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.Locale;
 import java.util.stream.IntStream;
 import org.pibms.core.AnalogFrontEnd;
 import org.pibms.core.Balancing;
@@ -11,10 +9,12 @@ import org.pibms.core.Command;
 import org.pibms.core.CommandResult;
 import org.pibms.core.ControlCommand;
 import org.pibms.core.CurrentSensor;
+import org.pibms.core.Event;
+import org.pibms.core.EventSink;
 import org.pibms.core.FaultId;
-import org.pibms.core.LatchStore;
 import org.pibms.core.Measurement;
 import org.pibms.core.MeasurementRecorder;
+import org.pibms.core.Origin;
 import org.pibms.core.PackInputs;
 import org.pibms.core.PackState;
 import org.pibms.core.Recovery;
@@ -32,6 +32,7 @@ import org.pibms.core.settings.OutputSettings;
 import org.pibms.core.settings.ProtectionRules;
 import org.pibms.core.settings.ProtectionSettings;
 import org.pibms.core.settings.SensorLocation;
+import org.pibms.core.settings.SwitchingSettings;
 import org.pibms.core.settings.Settings;
 import org.pibms.core.settings.TemperatureSensorSettings;
 import org.slf4j.Logger;
@@ -51,7 +52,6 @@ public final class PackController implements ControlLoop.Task {
     private static final long BALANCING_BLOCKING = FaultId.balancingBlockingMask();
     private static final long ALARMING = FaultId.severityMask(Severity.ALARM) | PROTECTING;
     private static final long BUZZER_HALF_PERIOD_ns = 500_000_000L;
-    private static final long LATCH_RETRY_ns = 60_000_000_000L;
 
     /** The hardware and, when simulated, the simulator, as the controller sees them. */
     public record Ports(AnalogFrontEnd afe, CurrentSensor currentSensor, VoltageSensor voltageSensor,
@@ -59,19 +59,19 @@ public final class PackController implements ControlLoop.Task {
     }
 
     /**
-     * What outlives the daemon.
+     * What outlives the daemon. The controller never writes a file itself: it publishes what
+     * must be saved in its snapshots, and appends events to a sink that never blocks.
      *
-     * @param latchedAtStart the faults the latch store held when the daemon started
-     * @param latchStore     where faults that outlive a restart are kept
-     * @param saved          the estimator's state and the charge each cell has bled, if they could be trusted
-     * @param recorder       where every tick's measurements go
+     * @param saved    what the state file held at start: the estimator's state, the charge each
+     *                 cell has bled, the latched faults and the counters (with this start counted)
+     * @param recorder where every tick's measurements go
+     * @param events   the event log
      */
-    public record Persistence(Set<FaultId> latchedAtStart, LatchStore latchStore, Optional<SavedState> saved,
-            MeasurementRecorder recorder) {
+    public record Persistence(SavedState saved, MeasurementRecorder recorder, EventSink events) {
 
-        /** Nothing latched, nothing saved, nothing recorded: a first start. */
-        public static Persistence none(LatchStore latchStore) {
-            return new Persistence(Set.of(), latchStore, Optional.empty(), MeasurementRecorder.NONE);
+        /** Nothing saved, nothing recorded, no event log: a first start. */
+        public static Persistence none() {
+            return new Persistence(SavedState.NONE, MeasurementRecorder.NONE, EventSink.NONE);
         }
     }
 
@@ -79,8 +79,9 @@ public final class PackController implements ControlLoop.Task {
     private final Ports ports;
     private final CommandQueue commands;
     private final SnapshotBuffer snapshots;
-    private final LatchStore latchStore;
     private final MeasurementRecorder recorder;
+    private final EventSink events;
+    private final long starts;
     private final Measurement measurement;
     private final Protection protection;
     private final SocEstimator soc;
@@ -98,8 +99,7 @@ public final class PackController implements ControlLoop.Task {
     private PackState state = PackState.STARTING;
     private boolean everMeasured;
     private long faults;
-    private long savedLatches;
-    private long lastLatchAttempt_ns = Long.MIN_VALUE / 2;
+    private long eventTime_ms;
     private boolean chargeMos;
     private boolean dischargeMos;
     private boolean precharge;
@@ -111,11 +111,10 @@ public final class PackController implements ControlLoop.Task {
     private long idleSince_ns = Long.MIN_VALUE;
     private boolean commandThisTick;
 
-    // replies that can only be given once this tick has switched
-    private CompletableFuture<CommandResult> mosReply;
-    private ControlCommand.SetMos mosCommand;
-    private CompletableFuture<CommandResult> resetReply;
-    private CompletableFuture<CommandResult> balanceReply;
+    // commands that can only be answered once this tick has switched
+    private CommandQueue.Pending mosPending;
+    private CommandQueue.Pending resetPending;
+    private CommandQueue.Pending balancePending;
 
     public PackController(Settings settings, Ports ports, CommandQueue commands, SnapshotBuffer snapshots,
             Persistence persistence) {
@@ -123,26 +122,29 @@ public final class PackController implements ControlLoop.Task {
         this.ports = ports;
         this.commands = commands;
         this.snapshots = snapshots;
-        this.latchStore = persistence.latchStore();
         this.recorder = persistence.recorder();
-        this.restoredSoc = persistence.saved().map(SavedState::soc).orElse(null);
+        this.events = persistence.events();
+        SavedState saved = persistence.saved();
+        this.starts = saved.counters().starts();
+        this.restoredSoc = saved.soc().orElse(null);
         this.measurement = new Measurement(settings.pack().cellCount(), settings.temperatureSensors().size());
         this.protection = Protection.forSettings(settings);
         this.soc = new SocEstimator(settings.soc(), settings.pack().capacity_mAh(), cellSensors(settings));
         this.balancer = new Balancer(settings.balancing(), settings.pack().cellCount(),
                 settings.hardware().ltc6813().balanceResistor_Ohm(), sensorsAt(settings, SensorLocation.BALANCE));
-        persistence.saved().ifPresent(saved -> restoreBalanced(saved.balancedArray_mAh()));
+        restoreBalanced(saved.balancedArray_mAh());
         this.openWire = new OpenWireSchedule(settings.openWire(), settings.pack().cellCount());
         this.switching = new SwitchStateMachine(settings.hasPrecharge(), settings.switching().prechargeTimeout_ms(),
                 settings.switching().prechargeMargin_mV());
         this.outputFunction = settings.outputs().stream().map(OutputSettings::function)
                 .toArray(OutputSettings.Function[]::new);
         long latched = 0;
-        for (FaultId id : persistence.latchedAtStart()) {
+        for (FaultId id : saved.latched()) {
             latched |= id.bit();
         }
         protection.restoreLatched(latched);
-        this.savedLatches = latched;
+        protection.restoreTrips(saved.counters());
+        protection.setEvents(events);
         this.faults = protection.active();
     }
 
@@ -155,18 +157,20 @@ public final class PackController implements ControlLoop.Task {
 
     @Override
     public void tick(long now_ns, long wallClock_ms) {
+        eventTime_ms = wallClock_ms;
+        protection.setEventTime(wallClock_ms);
         executeCommands();
         startClock(now_ns, wallClock_ms);
         long time_ms = originWall_ms + (now_ns - origin_ns) / 1_000_000;
         measure(now_ns, time_ms);
         long before = faults;
         faults = protection.evaluate(measurement);
-        if (resetReply != null) {
+        if (resetPending != null) {
             String answer = protection.reset(now_ns);
             faults = protection.active();
-            resetReply.complete(answer.isEmpty() ? CommandResult.accepted("no fault waits for a reset")
+            answer(resetPending, answer.isEmpty() ? CommandResult.accepted("no fault waits for a reset")
                     : protection.resetLeftFaults() ? CommandResult.rejected(answer) : CommandResult.accepted(answer));
-            resetReply = null;
+            resetPending = null;
         }
         updateSoc(time_ms, wallClock_ms);
         updateLowPower(now_ns, faults != before);
@@ -175,7 +179,6 @@ public final class PackController implements ControlLoop.Task {
         balance(time_ms);
         answerMosCommand();
         answerBalanceCommand();
-        saveLatches(now_ns);
         publish(wallClock_ms);
     }
 
@@ -192,13 +195,31 @@ public final class PackController implements ControlLoop.Task {
         ports.afe().setBalancing(0);
     }
 
+    /** Sets the MOSFETs as {@code switching.on_stop_*} says (both open by default), every output off. */
     @Override
     public void stop(long now_ns, long wallClock_ms) {
+        eventTime_ms = wallClock_ms;
         commands.close();
-        openAll("the daemon is stopping");
+        SwitchingSettings switchingSettings = settings.switching();
+        boolean keepCharge = switchingSettings.onStopCharge() == SwitchingSettings.OnStop.KEEP;
+        boolean keepDischarge = switchingSettings.onStopDischarge() == SwitchingSettings.OnStop.KEEP;
+        String reason = "the daemon is stopping";
+        if (precharge) {
+            setPrecharge(false, reason);
+        }
+        if (chargeMos && !keepCharge) {
+            setChargeMos(false, reason);
+        }
+        if (dischargeMos && !keepDischarge) {
+            setDischargeMos(false, reason);
+        }
+        switching.openAll();
+        outputMask = 0;
         applySwitches();
         ports.afe().setBalancing(0);
         changeState(PackState.STOPPED);
+        log.info("outputs on stop: charge MOS {}, discharge MOS {}, pre-charge off, outputs off, balancing off",
+                onOff(chargeMos), onOff(dischargeMos));
         publish(wallClock_ms);
     }
 
@@ -210,19 +231,47 @@ public final class PackController implements ControlLoop.Task {
         while ((pending = commands.poll()) != null) {
             commandThisTick = true;
             try {
-                CommandResult result = execute(pending.command(), pending.reply());
+                CommandResult result = execute(pending);
                 if (result != null) {
-                    pending.reply().complete(result);
+                    answer(pending, result);
                 }
             } catch (RuntimeException e) {
                 log.error("command {} failed", pending.command(), e);
-                pending.reply().complete(CommandResult.rejected("internal error: " + e));
+                answer(pending, CommandResult.rejected("internal error: " + e));
             }
         }
     }
 
+    /** Answers a command and records it, its sender and the answer in the event log. */
+    private void answer(CommandQueue.Pending pending, CommandResult result) {
+        pending.reply().complete(result);
+        Origin origin = pending.origin();
+        String command = describe(pending.command());
+        events.append(Event.of(eventTime_ms, Event.Kind.COMMAND, command + " from " + origin + ": "
+                + (result.accepted() ? "" : "refused: ") + result.message(),
+                "command", command, "channel", origin.channel(), "sender", origin.sender(),
+                "accepted", result.accepted(), "answer", result.message()));
+    }
+
+    private static String describe(Command command) {
+        if (command instanceof ControlCommand.SetMos mos) {
+            return "mos " + mos.path().id() + " " + (mos.on() ? "on" : "off");
+        }
+        if (command instanceof ControlCommand.ResetFaults) {
+            return "fault reset";
+        }
+        if (command instanceof ControlCommand.SetProtection set) {
+            return "set protection." + set.key() + " " + set.value();
+        }
+        if (command instanceof ControlCommand.SetBalancing set) {
+            return "balance " + set.command().id();
+        }
+        return "sim " + command;
+    }
+
     /** @return the answer, or null when it is given later in this tick */
-    private CommandResult execute(Command command, CompletableFuture<CommandResult> reply) {
+    private CommandResult execute(CommandQueue.Pending pending) {
+        Command command = pending.command();
         if (command instanceof SimulationCommand simulationCommand) {
             if (ports.simulation() == null) {
                 return CommandResult.rejected("the daemon is not running a simulated pack");
@@ -234,8 +283,8 @@ public final class PackController implements ControlLoop.Task {
             return result;
         }
         if (command instanceof ControlCommand.SetMos setMos) {
-            if (mosReply != null) {
-                mosReply.complete(CommandResult.rejected("superseded by a later mos command in the same tick"));
+            if (mosPending != null) {
+                answer(mosPending, CommandResult.rejected("superseded by a later mos command in the same tick"));
             }
             boolean charge = setMos.path() == ControlCommand.Path.CHARGE;
             if (charge) {
@@ -243,32 +292,31 @@ public final class PackController implements ControlLoop.Task {
             } else {
                 manualDischargeOff = !setMos.on();
             }
-            log.warn("command: mos {} {}", setMos.path().id(), setMos.on() ? "on" : "off");
-            mosCommand = setMos;
-            mosReply = reply;
+            log.warn("command: mos {} {} from {}", setMos.path().id(), setMos.on() ? "on" : "off", pending.origin());
+            mosPending = pending;
             return null;
         }
         if (command instanceof ControlCommand.ResetFaults) {
-            if (resetReply != null) {
-                resetReply.complete(CommandResult.rejected("superseded by a later reset in the same tick"));
+            if (resetPending != null) {
+                answer(resetPending, CommandResult.rejected("superseded by a later reset in the same tick"));
             }
-            log.warn("command: fault reset");
+            log.warn("command: fault reset from {}", pending.origin());
             if ((faults & FaultId.OPEN_WIRE.bit()) != 0) {
                 openWire.request(OpenWireSchedule.Reason.RESET);
             }
-            resetReply = reply;
+            resetPending = pending;
             return null;
         }
         if (command instanceof ControlCommand.SetProtection set) {
-            return setProtection(set);
+            return setProtection(set, pending.origin());
         }
         if (command instanceof ControlCommand.SetBalancing set) {
-            return setBalancing(set, reply);
+            return setBalancing(set, pending);
         }
         return CommandResult.rejected("unknown command " + command);
     }
 
-    private CommandResult setProtection(ControlCommand.SetProtection set) {
+    private CommandResult setProtection(ControlCommand.SetProtection set, Origin origin) {
         String key = set.key();
         int dot = key.indexOf('.');
         if (dot < 0) {
@@ -306,29 +354,33 @@ public final class PackController implements ControlLoop.Task {
         }
         protection.setSettings(next);
         Object after = ProtectionRules.value(next, id, field);
-        log.warn("command: protection.{} {} -> {} (until the daemon restarts)", key, before, after);
+        log.warn("command: protection.{} {} -> {} (until the daemon restarts) from {}", key, before, after, origin);
+        events.append(Event.of(eventTime_ms, Event.Kind.CONFIG, "protection." + key + " " + before + " -> " + after
+                + " until the daemon restarts, set by " + origin, "key", "protection." + key,
+                "from", String.valueOf(before), "to", String.valueOf(after), "channel", origin.channel(),
+                "sender", origin.sender()));
         return CommandResult.accepted("protection." + key + " = " + after + " (was " + before + "); this lasts until"
                 + " the daemon restarts: put it in the config file to keep it");
     }
 
     /** On is refused while a fault stops balancing; the answer comes once this tick has chosen the cells. */
-    private CommandResult setBalancing(ControlCommand.SetBalancing set, CompletableFuture<CommandResult> reply) {
+    private CommandResult setBalancing(ControlCommand.SetBalancing set, CommandQueue.Pending pending) {
         Balancing.Command wanted = set.command();
         if (wanted == Balancing.Command.ON && (faults & BALANCING_BLOCKING) != 0) {
             return CommandResult.rejected("balancing stays " + balancer.command().id() + ": "
                     + why(BALANCING_BLOCKING, false));
         }
-        if (balanceReply != null) {
-            balanceReply.complete(CommandResult.rejected("superseded by a later balance command in the same tick"));
+        if (balancePending != null) {
+            answer(balancePending, CommandResult.rejected("superseded by a later balance command in the same tick"));
         }
-        log.warn("command: balance {} (was {})", wanted.id(), balancer.command().id());
+        log.warn("command: balance {} (was {}) from {}", wanted.id(), balancer.command().id(), pending.origin());
         balancer.setCommand(wanted);
-        balanceReply = reply;
+        balancePending = pending;
         return null;
     }
 
     private void answerBalanceCommand() {
-        if (balanceReply == null) {
+        if (balancePending == null) {
             return;
         }
         StringBuilder text = new StringBuilder("balancing ").append(balancer.command().id()).append(": ");
@@ -347,8 +399,8 @@ public final class PackController implements ControlLoop.Task {
         if (balancer.command() != Balancing.Command.AUTO) {
             text.append("; until `pibms balance auto` or a restart");
         }
-        balanceReply.complete(CommandResult.accepted(text.toString()));
-        balanceReply = null;
+        answer(balancePending, CommandResult.accepted(text.toString()));
+        balancePending = null;
     }
 
     private static boolean parseBoolean(String text) {
@@ -440,8 +492,15 @@ public final class PackController implements ControlLoop.Task {
         boolean dischargePath = dischargeMos || precharge;
         recorder.record(time_ms, measurement, chargeMos, dischargePath);
         soc.update(measurement, time_ms, !chargeMos && !dischargePath);
-        if (soc.event() != null && soc.event() != SocCalibration.START_OCV) {
-            lastCalibrationAt_ms = wallClock_ms;
+        if (soc.event() != null) {
+            if (soc.event() != SocCalibration.START_OCV) {
+                lastCalibrationAt_ms = wallClock_ms;
+            }
+            events.append(Event.of(wallClock_ms, Event.Kind.CALIBRATION, String.format(Locale.ROOT,
+                    "%s: SOC %.1f %%, capacity %.2f Ah (%d learnings)", soc.event().id(), soc.soc_pct(),
+                    soc.capacity_mAh() / 1000, soc.capacityLearnings()), "calibration", soc.event().id(),
+                    "soc_pct", soc.soc_pct(), "capacity_Ah", soc.capacity_mAh() / 1000,
+                    "learnings", soc.capacityLearnings()));
         }
         protection.setSoc((int) Math.round(soc.soc_pct() * 10), soc.initialised());
     }
@@ -511,20 +570,40 @@ public final class PackController implements ControlLoop.Task {
                     settings.switching().prechargeTimeout_ms(), load_mV, pack_mV, settings.switching().prechargeMargin_mV());
         }
         if (switching.precharge() != precharge) {
-            precharge = switching.precharge();
-            log.info("pre-charge: {} -> {}", onOff(!precharge), onOff(precharge));
+            setPrecharge(switching.precharge(), switching.precharge() ? "closing the discharge path" : "done");
         }
         if (switching.chargeMos() != chargeMos) {
-            chargeMos = switching.chargeMos();
-            log.warn("charge MOS: {} -> {} ({})", onOff(!chargeMos), onOff(chargeMos),
-                    chargeMos ? "charging allowed" : why(CHARGE_BLOCKING, manualChargeOff));
+            setChargeMos(switching.chargeMos(), switching.chargeMos() ? "charging allowed"
+                    : why(CHARGE_BLOCKING, manualChargeOff));
         }
         if (switching.dischargeMos() != dischargeMos) {
-            dischargeMos = switching.dischargeMos();
-            log.warn("discharge MOS: {} -> {} ({})", onOff(!dischargeMos), onOff(dischargeMos),
-                    dischargeMos ? "discharging allowed" : why(DISCHARGE_BLOCKING, manualDischargeOff));
+            setDischargeMos(switching.dischargeMos(), switching.dischargeMos() ? "discharging allowed"
+                    : why(DISCHARGE_BLOCKING, manualDischargeOff));
         }
         outputMask = outputs(now_ns);
+    }
+
+    private void setChargeMos(boolean on, String cause) {
+        chargeMos = on;
+        log.warn("charge MOS: {} -> {} ({})", onOff(!on), onOff(on), cause);
+        mosEvent("charge MOS", "charge", on, cause);
+    }
+
+    private void setDischargeMos(boolean on, String cause) {
+        dischargeMos = on;
+        log.warn("discharge MOS: {} -> {} ({})", onOff(!on), onOff(on), cause);
+        mosEvent("discharge MOS", "discharge", on, cause);
+    }
+
+    private void setPrecharge(boolean on, String cause) {
+        precharge = on;
+        log.info("pre-charge: {} -> {} ({})", onOff(!on), onOff(on), cause);
+        mosEvent("pre-charge", "precharge", on, cause);
+    }
+
+    private void mosEvent(String name, String id, boolean on, String cause) {
+        events.append(Event.of(eventTime_ms, Event.Kind.MOS, name + " " + onOff(!on) + " -> " + onOff(on) + " ("
+                + cause + ")", "switch", id, "on", on, "cause", cause));
     }
 
     private int outputs(long now_ns) {
@@ -560,10 +639,10 @@ public final class PackController implements ControlLoop.Task {
     }
 
     private void answerMosCommand() {
-        if (mosReply == null) {
+        if (mosPending == null) {
             return;
         }
-        ControlCommand.SetMos command = mosCommand;
+        ControlCommand.SetMos command = (ControlCommand.SetMos) mosPending.command();
         boolean charge = command.path() == ControlCommand.Path.CHARGE;
         String name = command.path().id() + " MOS";
         boolean on = charge ? chargeMos : dischargeMos;
@@ -579,9 +658,8 @@ public final class PackController implements ControlLoop.Task {
             result = CommandResult.rejected(name + " stays off: " + why(charge ? CHARGE_BLOCKING : DISCHARGE_BLOCKING,
                     false) + "; it closes by itself once that clears");
         }
-        mosReply.complete(result);
-        mosReply = null;
-        mosCommand = null;
+        answer(mosPending, result);
+        mosPending = null;
     }
 
     /** Why a path is open: the faults that block it, with where and how much, or the other reasons. */
@@ -618,33 +696,23 @@ public final class PackController implements ControlLoop.Task {
     }
 
     private void openAll(String reason) {
-        if (chargeMos || dischargeMos || precharge) {
-            log.warn("opening both MOS: {}", reason);
+        if (precharge) {
+            setPrecharge(false, reason);
+        }
+        if (chargeMos) {
+            setChargeMos(false, reason);
+        }
+        if (dischargeMos) {
+            setDischargeMos(false, reason);
         }
         switching.openAll();
-        chargeMos = false;
-        dischargeMos = false;
-        precharge = false;
         outputMask = 0;
-    }
-
-    /** A failed write is tried again a minute later; the fault stays active in this run regardless. */
-    private void saveLatches(long now_ns) {
-        long persistent = protection.persistent();
-        if (persistent == savedLatches || now_ns - lastLatchAttempt_ns < LATCH_RETRY_ns) {
-            return;
-        }
-        lastLatchAttempt_ns = now_ns;
-        if (latchStore.save(FaultId.fromMask(persistent))) {
-            savedLatches = persistent;
-            lastLatchAttempt_ns = Long.MIN_VALUE / 2;
-        }
     }
 
     private void publish(long wallClock_ms) {
         snapshots.publish(++sequence, wallClock_ms, state, measurement, soc, lastCalibrationAt_ms, chargeMos,
                 dischargeMos, precharge, outputMask, manualChargeOff, manualDischargeOff, lowPower, balancer,
-                protection);
+                protection, starts);
     }
 
     private void changeState(PackState next) {

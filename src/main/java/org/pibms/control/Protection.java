@@ -4,6 +4,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.pibms.core.ActiveFault;
+import org.pibms.core.Counters;
+import org.pibms.core.Event;
+import org.pibms.core.EventSink;
 import org.pibms.core.FaultId;
 import org.pibms.core.Measurement;
 import org.pibms.core.Quantity;
@@ -62,6 +65,10 @@ final class Protection {
     private final int[] tripsInWindow = new int[ROWS.length];
     private final int[] tripValue = new int[ROWS.length];
     private final int[] tripSource = new int[ROWS.length];
+    /** Lifetime trips per fault, restored from the state file. */
+    private final long[] trips = new long[ROWS.length];
+    private EventSink events = EventSink.NONE;
+    private long eventTime_ms;
     private long active;
     private long lockedOut;
     /** Latched before a restart: no reading of this run belongs to them. */
@@ -154,6 +161,28 @@ final class Protection {
     /** Whether the AFE answered the temperature read this tick. */
     void setTemperaturesRead(boolean read) {
         this.temperaturesRead = read;
+    }
+
+    /** Where trips and recoveries are recorded, stamped with the time of {@link #setEventTime}. */
+    void setEvents(EventSink sink) {
+        this.events = sink;
+    }
+
+    /** The wall-clock time of this tick, for the events it records. */
+    void setEventTime(long time_ms) {
+        this.eventTime_ms = time_ms;
+    }
+
+    /** The lifetime trip counts as the state file kept them. */
+    void restoreTrips(Counters counters) {
+        for (FaultId id : ROWS) {
+            trips[id.ordinal()] = counters.trips(id);
+        }
+    }
+
+    /** How often a fault has tripped, over the life the state file remembers. */
+    long trips(FaultId id) {
+        return trips[id.ordinal()];
     }
 
     /** Faults the state file says were latched when the daemon last ran. */
@@ -339,6 +368,14 @@ final class Protection {
         } else {
             log.warn("clear -> active ({})", why);
         }
+        trips[row]++;
+        Unit unit = id.quantity().unit();
+        events.append(unit == Unit.FLAG
+                ? Event.of(eventTime_ms, Event.Kind.FAULT, "tripped: " + why, "fault", id.id(),
+                        "severity", id.severity().id(), "source", where)
+                : Event.of(eventTime_ms, Event.Kind.FAULT, "tripped: " + why, "fault", id.id(),
+                        "severity", id.severity().id(), "source", where, "value", unit.toDisplay(v),
+                        "threshold", unit.toDisplay(limit.trip()), "unit", unit.suffix()));
         if (limit.recovery() == Recovery.RETRY) {
             if (tripsInWindow[row] == 0 || now - retryWindowStart_ns[row] > limit.retry().window_ms() * 1_000_000L) {
                 retryWindowStart_ns[row] = now;
@@ -349,6 +386,9 @@ final class Protection {
                 lockedOut |= id.bit();
                 log.error("active -> locked out ({}, {} trips within {} s; `pibms fault reset` needed)",
                         id.id(), tripsInWindow[row], limit.retry().window_ms() / 1000);
+                events.append(Event.of(eventTime_ms, Event.Kind.FAULT, "locked out: " + id.id() + ", "
+                        + tripsInWindow[row] + " trips within " + limit.retry().window_ms() / 1000
+                        + " s; `pibms fault reset` needed", "fault", id.id(), "locked_out", true));
             }
         }
     }
@@ -360,6 +400,8 @@ final class Protection {
         pendingSince_ns[id.ordinal()] = NEVER;
         recoveringSince_ns[id.ordinal()] = NEVER;
         log.warn("active -> clear ({}, {})", id.id(), why);
+        events.append(Event.of(eventTime_ms, Event.Kind.RECOVERY, "cleared: " + id.id() + ", " + why,
+                "fault", id.id(), "reason", why));
     }
 
     private String reactionText(FaultId id) {

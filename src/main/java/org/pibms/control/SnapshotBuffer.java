@@ -1,10 +1,13 @@
 package org.pibms.control;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.StampedLock;
 import org.pibms.core.ActiveFault;
 import org.pibms.core.Balancing;
+import org.pibms.core.Counters;
 import org.pibms.core.FaultId;
 import org.pibms.core.Measurement;
 import org.pibms.core.PackSnapshot;
@@ -83,6 +86,9 @@ public final class SnapshotBuffer implements SnapshotSource {
     private final int[] faultSource = new int[FaultId.count()];
     private final int[] faultValue = new int[FaultId.count()];
     private final int[] faultThreshold = new int[FaultId.count()];
+    private long latchedMask;
+    private long starts;
+    private final long[] trips = new long[FaultId.count()];
 
     private volatile PackSnapshot latest;
 
@@ -102,7 +108,7 @@ public final class SnapshotBuffer implements SnapshotSource {
     /** Publishes one tick. Control thread only; allocates nothing. */
     void publish(long sequence, long time_ms, PackState state, Measurement m, SocEstimator soc,
             long lastCalibrationAt_ms, boolean chargeMos, boolean dischargeMos, boolean precharging, int outputMask, boolean chargeManualOff,
-            boolean dischargeManualOff, boolean lowPower, Balancer balancer, Protection protection) {
+            boolean dischargeManualOff, boolean lowPower, Balancer balancer, Protection protection, long starts) {
         long stamp = lock.writeLock();
         try {
             this.sequence = sequence;
@@ -164,7 +170,10 @@ public final class SnapshotBuffer implements SnapshotSource {
                 faultSource[i] = protection.tripSource(id);
                 faultValue[i] = protection.tripValue(id);
                 faultThreshold[i] = protection.threshold(id);
+                trips[i] = protection.trips(id);
             }
+            this.latchedMask = protection.persistent();
+            this.starts = starts;
         } finally {
             lock.unlockWrite(stamp);
         }
@@ -213,7 +222,17 @@ public final class SnapshotBuffer implements SnapshotSource {
                 .lowPower(lowPower)
                 .balancing(balancing())
                 .faults(faults())
+                .latched(FaultId.fromMask(latchedMask))
+                .counters(counters())
                 .build();
+    }
+
+    private Counters counters() {
+        Map<FaultId, Long> counts = new EnumMap<>(FaultId.class);
+        for (int i = 0; i < trips.length; i++) {
+            counts.put(FaultId.byOrdinal(i), trips[i]);
+        }
+        return new Counters(starts, counts);
     }
 
     private SocState socState() {

@@ -44,6 +44,8 @@ public final class PackSnapshot {
     private final boolean lowPower;
     private final Balancing.State balancing;
     private final List<ActiveFault> faults;
+    private final Set<FaultId> latched;
+    private final Counters counters;
 
     private PackSnapshot(Builder b) {
         this.sequence = b.sequence;
@@ -85,6 +87,8 @@ public final class PackSnapshot {
         this.lowPower = b.lowPower;
         this.balancing = b.balancing != null ? b.balancing : Balancing.State.idle(b.cellVoltage_mV.length);
         this.faults = List.copyOf(b.faults);
+        this.latched = b.latched.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(b.latched));
+        this.counters = b.counters;
     }
 
     public static Builder builder() {
@@ -291,6 +295,16 @@ public final class PackSnapshot {
         return balancing.balanced_mAh();
     }
 
+    /** The active faults whose recovery is persistent: what a restart must remember. */
+    public Set<FaultId> latched() {
+        return latched;
+    }
+
+    /** The lifetime counters: starts and trips per fault. */
+    public Counters counters() {
+        return counters;
+    }
+
     /** The active faults, warnings and alarms, in table order. */
     public List<ActiveFault> faults() {
         return faults;
@@ -340,8 +354,20 @@ public final class PackSnapshot {
         private boolean lowPower;
         private Balancing.State balancing;
         private List<ActiveFault> faults = List.of();
+        private Set<FaultId> latched = Set.of();
+        private Counters counters = Counters.NONE;
 
         private Builder() {
+        }
+
+        public Builder latched(Set<FaultId> latched) {
+            this.latched = latched;
+            return this;
+        }
+
+        public Builder counters(Counters counters) {
+            this.counters = counters;
+            return this;
         }
 
         public Builder sequence(long sequence) {

@@ -37,6 +37,13 @@ public sealed interface SimulationCommand extends Command {
     record SetAcc(boolean active) implements SimulationCommand {
     }
 
+    /**
+     * The cell monitor's SPI transfer hangs for {@code duration_ms} of real time, as a driver
+     * stuck in the kernel would: the control loop stalls, and the systemd watchdog is no longer fed.
+     */
+    record HangBus(int duration_ms) implements SimulationCommand {
+    }
+
     /** Simulated seconds per real second; {@link Double#POSITIVE_INFINITY} runs as fast as possible. */
     record SetTimeScale(double timeScale) implements SimulationCommand {
     }

@@ -277,7 +277,7 @@ public final class BalanceBench {
                 throw new IllegalStateException("the emulated buses cannot be opened", e);
             }
             this.controller = new PackController(settings, ports, new CommandQueue(), snapshots,
-                    PackController.Persistence.none(latched -> true));
+                    PackController.Persistence.none());
             this.cv_mV = (double) cells * scenario.cvCell_mV();
             SimulationSettings sim = settings.simulation().orElseThrow();
             this.packResistance_Ohm = cells * sim.cells().r0_mOhm() / 1000 + sim.mosResistance_mOhm() / 1000;

@@ -15,6 +15,7 @@ import org.pibms.core.SimulationCommand.ForceTemperature;
 import org.pibms.core.SimulationCommand.InjectFault;
 import org.pibms.core.SimulationCommand.ReleaseCellVoltage;
 import org.pibms.core.SimulationCommand.ReleaseTemperature;
+import org.pibms.core.SimulationCommand.HangBus;
 import org.pibms.core.SimulationCommand.SetAcc;
 import org.pibms.core.SimulationCommand.SetAmbientTemperature;
 import org.pibms.core.SimulationCommand.SetExternalCurrent;
@@ -52,6 +53,8 @@ public final class CommandJson {
             json.put("type", "sim_ambient").put("temperature_dC", c.temperature_dC());
         } else if (command instanceof SetAcc c) {
             json.put("type", "sim_acc").put("active", c.active());
+        } else if (command instanceof HangBus c) {
+            json.put("type", "sim_hang").put("duration_ms", c.duration_ms());
         } else if (command instanceof SetTimeScale c) {
             json.put("type", "sim_speed");
             if (c.timeScale() == Double.POSITIVE_INFINITY) {
@@ -84,6 +87,7 @@ public final class CommandJson {
             case "sim_ambient" -> new SetAmbientTemperature(integer(json, "temperature_dC"));
             case "sim_acc" -> new SetAcc(bool(json, "active"));
             case "sim_speed" -> new SetTimeScale(timeScale(json));
+            case "sim_hang" -> new HangBus(integer(json, "duration_ms"));
             case "sim_fault" -> new InjectFault(
                     InjectFault.Fault.fromId(text(json, "fault"))
                             .orElseThrow(() -> new IllegalArgumentException("unknown fault '" + json.get("fault").asText()

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.UnaryOperator;
 import org.pibms.core.Command;
 import org.pibms.core.CommandResult;
 import org.pibms.core.CommandSink;
+import org.pibms.core.Origin;
 import org.pibms.core.SnapshotSource;
 
 /**
@@ -21,7 +21,7 @@ import org.pibms.core.SnapshotSource;
  * {"request":"command","command":{…}}        -> {"ok":true,"message":"…"} or {"ok":false,"error":"…"}
  * </pre>
  */
-final class ControlService implements UnaryOperator<String> {
+final class ControlService implements ControlSocketServer.Handler {
 
     static final int COMMAND_TIMEOUT_s = 5;
 
@@ -34,7 +34,7 @@ final class ControlService implements UnaryOperator<String> {
     }
 
     @Override
-    public String apply(String line) {
+    public String answer(String line, Origin caller) {
         JsonNode request;
         try {
             request = StatusJson.MAPPER.readTree(line);
@@ -47,12 +47,12 @@ final class ControlService implements UnaryOperator<String> {
         String kind = request.path("request").asText("");
         return switch (kind) {
             case "status" -> ok().set("status", StatusJson.write(snapshots.latest())).toString();
-            case "command" -> command(request.get("command"));
+            case "command" -> command(request.get("command"), caller);
             default -> error("unknown request '" + kind + "'; expected status or command");
         };
     }
 
-    private String command(JsonNode json) {
+    private String command(JsonNode json, Origin caller) {
         Command command;
         try {
             if (json == null || !json.isObject()) {
@@ -64,7 +64,7 @@ final class ControlService implements UnaryOperator<String> {
         }
         CommandResult result;
         try {
-            result = commands.submit(command).get(COMMAND_TIMEOUT_s, TimeUnit.SECONDS);
+            result = commands.submit(command, caller).get(COMMAND_TIMEOUT_s, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             return error("the control loop did not answer within " + COMMAND_TIMEOUT_s + " s");
         } catch (InterruptedException e) {

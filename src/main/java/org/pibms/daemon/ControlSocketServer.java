@@ -5,7 +5,6 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,14 +20,19 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
+import org.newsclub.net.unix.AFUNIXServerSocketChannel;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.AFUNIXSocketChannel;
+import org.newsclub.net.unix.AFUNIXSocketCredentials;
+import org.pibms.core.Origin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control socket: a Unix domain stream socket, readable and writable by the daemon's user
- * only. A client sends one request line and reads one response line; then the connection
- * closes.
+ * The control socket: a Unix domain stream socket with mode 0660, so the daemon's user and the
+ * members of its group ({@code pibms} under systemd) may use it and nobody else. A client sends
+ * one request line and reads one response line; then the connection closes. The kernel tells
+ * who is calling (SO_PEERCRED): every request is answered knowing the caller's uid, gid and pid.
  *
  * <p>Claiming the path checks for a live daemon first: a second daemon on the same socket
  * fails with a clear message and the first keeps its socket. A stale socket file left by a
@@ -44,13 +48,18 @@ public final class ControlSocketServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlSocketServer.class);
 
     private final Path path;
-    private final ServerSocketChannel server;
+    private final AFUNIXServerSocketChannel server;
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timeouts;
     private Thread acceptor;
     private volatile boolean closed;
 
-    private ControlSocketServer(Path path, ServerSocketChannel server) {
+    /** Answers one request line from one caller with one response line. */
+    public interface Handler {
+        String answer(String request, Origin caller);
+    }
+
+    private ControlSocketServer(Path path, AFUNIXServerSocketChannel server) {
         this.path = path;
         this.server = server;
         this.workers = new ThreadPoolExecutor(MAX_CLIENTS, MAX_CLIENTS, 0, TimeUnit.SECONDS,
@@ -59,7 +68,7 @@ public final class ControlSocketServer implements AutoCloseable {
     }
 
     /**
-     * Binds the socket at {@code path}, owner-only.
+     * Binds the socket at {@code path}, for the owner and the group.
      *
      * @throws DaemonException if another daemon serves the path, the path is taken by something
      *                         that is not a socket, or the socket cannot be created
@@ -76,20 +85,20 @@ public final class ControlSocketServer implements AutoCloseable {
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             removeStale(path);
         }
-        ServerSocketChannel server;
+        AFUNIXServerSocketChannel server;
         try {
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(path));
+            server = AFUNIXServerSocketChannel.open();
+            server.bind(AFUNIXSocketAddress.of(path));
         } catch (IOException e) {
             throw new DaemonException("cannot create the control socket " + path + ": " + e.getMessage()
                     + (e.getMessage() != null && e.getMessage().contains("in use")
                             ? " (another pibms daemon started at the same moment?)" : ""));
         }
         try {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
         } catch (IOException | UnsupportedOperationException e) {
             close(server, path);
-            throw new DaemonException("cannot make the control socket " + path + " owner-only: " + e);
+            throw new DaemonException("cannot limit the control socket " + path + " to its owner and group: " + e);
         }
         return new ControlSocketServer(path, server);
     }
@@ -125,15 +134,15 @@ public final class ControlSocketServer implements AutoCloseable {
     }
 
     /** Starts answering; {@code handler} maps one request line to one response line. */
-    public synchronized void start(UnaryOperator<String> handler) {
+    public synchronized void start(Handler handler) {
         acceptor = new Thread(() -> acceptLoop(handler), "pibms-socket");
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
-    private void acceptLoop(UnaryOperator<String> handler) {
+    private void acceptLoop(Handler handler) {
         while (!closed) {
-            SocketChannel client;
+            AFUNIXSocketChannel client;
             try {
                 client = server.accept();
             } catch (ClosedChannelException e) {
@@ -152,13 +161,13 @@ public final class ControlSocketServer implements AutoCloseable {
         }
     }
 
-    private void serve(SocketChannel client, UnaryOperator<String> handler) {
+    private void serve(AFUNIXSocketChannel client, Handler handler) {
         ScheduledFuture<?> deadline = timeouts.schedule(() -> closeQuietly(client), CLIENT_TIMEOUT_s, TimeUnit.SECONDS);
         try (client) {
             String request = readLine(client);
             String response = request == null
                     ? ControlService.error("request too long or not terminated by a newline")
-                    : handler.apply(request);
+                    : handler.answer(request, caller(client));
             ByteBuffer out = ByteBuffer.wrap((response + "\n").getBytes(StandardCharsets.UTF_8));
             while (out.hasRemaining()) {
                 client.write(out);
@@ -170,6 +179,20 @@ public final class ControlSocketServer implements AutoCloseable {
         } finally {
             deadline.cancel(false);
         }
+    }
+
+    /** The caller as the kernel saw it connect; "uid ?" where the platform cannot tell. */
+    static Origin caller(AFUNIXSocketChannel client) {
+        try {
+            AFUNIXSocketCredentials credentials = client.getPeerCredentials();
+            if (credentials != null && credentials.getUid() >= 0) {
+                return new Origin("control socket", "uid " + credentials.getUid() + " gid " + credentials.getGid()
+                        + (credentials.getPid() > 0 ? " pid " + credentials.getPid() : ""));
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            log.debug("no peer credentials on the control socket: {}", e.getMessage());
+        }
+        return new Origin("control socket", "uid ?");
     }
 
     /** One line, without its newline; null if the client sent too much or hung up first. */
@@ -207,7 +230,7 @@ public final class ControlSocketServer implements AutoCloseable {
         }
     }
 
-    private static void close(ServerSocketChannel server, Path path) {
+    private static void close(AFUNIXServerSocketChannel server, Path path) {
         try {
             server.close();
         } catch (IOException e) {

@@ -1,9 +1,14 @@
 package org.pibms.daemon;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -11,39 +16,47 @@ import org.pibms.control.CommandQueue;
 import org.pibms.control.ControlLoop;
 import org.pibms.control.PackController;
 import org.pibms.control.SnapshotBuffer;
-import org.pibms.core.CommandSink;
-import org.pibms.core.SnapshotSource;
 import org.pibms.core.Clock;
+import org.pibms.core.CommandSink;
+import org.pibms.core.Event;
 import org.pibms.core.FaultId;
 import org.pibms.core.MeasurementRecorder;
 import org.pibms.core.PackSnapshot;
 import org.pibms.core.SavedState;
+import org.pibms.core.SnapshotSource;
 import org.pibms.core.StateStore;
-import org.pibms.core.settings.RecorderSettings;
-import org.pibms.core.settings.OutputSettings;
-import org.pibms.core.settings.SensorLocation;
-import org.pibms.store.CsvRecorder;
-import org.pibms.store.LatchFile;
-import org.pibms.store.StateFile;
-import org.pibms.store.StoreException;
 import org.pibms.core.SystemClock;
+import org.pibms.core.settings.DaemonSettings;
+import org.pibms.core.settings.OutputSettings;
+import org.pibms.core.settings.RecorderSettings;
+import org.pibms.core.settings.SensorLocation;
 import org.pibms.core.settings.Settings;
+import org.pibms.core.settings.SwitchingSettings;
 import org.pibms.hw.Board;
 import org.pibms.hw.BusException;
 import org.pibms.hw.pi4j.Pi4jBoard;
 import org.pibms.sim.SimulatedClock;
 import org.pibms.sim.Simulator;
+import org.pibms.store.CsvRecorder;
+import org.pibms.store.EventLog;
+import org.pibms.store.EventRecord;
+import org.pibms.store.StateFile;
+import org.pibms.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires one running pibms: the control socket, the pack (simulated or real), the control loop
- * and the periodic status line, started in an order that never leaves the pack switched on
- * without protection, and stopped in the reverse order.
+ * Wires one running pibms: the state file and the event log, the control socket, the pack
+ * (simulated or real), the control loop, systemd's notifications and the periodic status line,
+ * started in an order that never leaves the pack switched on without protection, and stopped
+ * in the reverse order.
  */
 public final class Daemon implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+    private static final long STATE_CHECK_ms = 1000;
+    private static final long EVENT_FLUSH_ms = 500;
+    private static final long LOOP_STOP_ms = 1000;
 
     private final Settings settings;
     private final ControlSocketServer socket;
@@ -52,20 +65,25 @@ public final class Daemon implements AutoCloseable {
     private final CommandQueue commands;
     private final ControlLoop loop;
     private final ScheduledExecutorService reporter;
-    private final StateStore stateStore;
+    private final StateKeeper state;
+    private final EventLog events;
     private final CsvRecorder recorder;
+    private final Optional<ServiceWatchdog> watchdog;
     private boolean closed;
 
     private Daemon(Settings settings, ControlSocketServer socket, Board board, SnapshotBuffer snapshots,
-            CommandQueue commands, ControlLoop loop, StateStore stateStore, CsvRecorder recorder) {
+            CommandQueue commands, ControlLoop loop, StateKeeper state, EventLog events, CsvRecorder recorder,
+            Optional<SystemdNotifier> notifier) {
         this.settings = settings;
-        this.stateStore = stateStore;
-        this.recorder = recorder;
         this.socket = socket;
         this.board = board;
         this.snapshots = snapshots;
         this.commands = commands;
         this.loop = loop;
+        this.state = state;
+        this.events = events;
+        this.recorder = recorder;
+        this.watchdog = notifier.map(n -> new ServiceWatchdog(n, snapshots, loop::ticks));
         this.reporter = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "pibms-status");
             thread.setDaemon(true);
@@ -73,14 +91,49 @@ public final class Daemon implements AutoCloseable {
         });
     }
 
+    /** As {@link #start(Settings, Optional)} without a config file to watch for changes. */
+    public static Daemon start(Settings settings) throws DaemonException {
+        return start(settings, Optional.empty());
+    }
+
     /**
      * Starts the daemon and returns once the control loop runs and the socket answers: on the
      * simulated pack when the settings have a simulation section, else on the Pi's hardware.
      *
+     * @param configFile the file the settings came from; the event log notes when it changed between two starts
      * @throws DaemonException if it cannot start; then nothing is left running
      */
-    public static Daemon start(Settings settings) throws DaemonException {
-        ControlSocketServer socket = ControlSocketServer.claim(settings.daemon().socket());
+    public static Daemon start(Settings settings, Optional<Path> configFile) throws DaemonException {
+        Optional<SystemdNotifier> notifier = SystemdNotifier.fromEnvironment(System.getenv(),
+                ProcessHandle.current().pid());
+        String periodProblem = ServiceWatchdog.checkPeriod(notifier.map(SystemdNotifier::watchdog_us).orElse(0L),
+                longestTick_ms(settings));
+        if (periodProblem != null) {
+            notifier.ifPresent(SystemdNotifier::close);
+            throw new DaemonException(periodProblem);
+        }
+        Path directory = settings.daemon().stateDirectory();
+        StateFile stateFile = StateFile.open(directory);
+        Optional<SavedState> loaded;
+        try {
+            loaded = stateFile.load();
+        } catch (StateStore.Untrusted e) {
+            notifier.ifPresent(SystemdNotifier::close);
+            throw new DaemonException(e.getMessage(), e);
+        }
+        String digest = configFile.map(Daemon::digest).orElse("");
+        SavedState saved = loaded.orElse(SavedState.NONE);
+        saved = saved.withCounters(saved.counters().started()).withConfigDigest(digest);
+
+        ControlSocketServer socket;
+        try {
+            socket = ControlSocketServer.claim(settings.daemon().socket());
+        } catch (DaemonException e) {
+            notifier.ifPresent(SystemdNotifier::close);
+            throw e;
+        }
+        DaemonSettings.EventLog eventLimits = settings.daemon().eventLog();
+        EventLog events = EventLog.open(directory, eventLimits.maxFileBytes(), eventLimits.keepFiles());
         Board board = null;
         CsvRecorder recorder = null;
         try {
@@ -96,33 +149,85 @@ public final class Daemon implements AutoCloseable {
                 board = Pi4jBoard.open();
                 clock = new SystemClock();
             }
-            LatchFile latches = LatchFile.open(settings.daemon().stateDirectory());
-            Set<FaultId> latched = latches.load();
-            StateFile stateFile = StateFile.open(settings.daemon().stateDirectory());
-            Optional<SavedState> saved = stateFile.load();
             PackController.Ports ports = PackDrivers.open(settings, board, clock, simulator);
             SnapshotBuffer snapshots = new SnapshotBuffer(settings.pack().cellCount(),
                     settings.temperatureSensorNames(), settings.outputs().stream().map(OutputSettings::name).toList(),
                     settings.pack().capacity_mAh(), simulator != null);
             CommandQueue commands = new CommandQueue();
             warnAboutMissingSensors(settings);
+            warnAboutOutputsKeptOnStop(settings);
             recorder = openRecorder(settings);
             PackController controller = new PackController(settings, ports, commands, snapshots,
-                    new PackController.Persistence(latched, latches, saved,
-                            recorder != null ? recorder : MeasurementRecorder.NONE));
+                    new PackController.Persistence(saved, recorder != null ? recorder : MeasurementRecorder.NONE,
+                            events));
             ControlLoop loop = new ControlLoop(clock, settings.control().period_ms(), controller);
-            Daemon daemon = new Daemon(settings, socket, board, snapshots, commands, loop, stateFile, recorder);
+            StateKeeper state = new StateKeeper(stateFile, saved, settings.soc().saveInterval_ms());
+            recordStart(settings, events, loaded, saved, configFile);
+            state.saveAtStart(System.currentTimeMillis());
+            Daemon daemon = new Daemon(settings, socket, board, snapshots, commands, loop, state, events, recorder,
+                    notifier);
             daemon.run();
             return daemon;
         } catch (BusException e) {
-            close(board, socket, recorder);
+            abort(board, socket, recorder, events, notifier);
             throw new DaemonException("cannot open the hardware: " + e.getMessage(), e);
         } catch (StoreException e) {
-            close(board, socket, recorder);
+            abort(board, socket, recorder, events, notifier);
             throw new DaemonException(e.getMessage(), e);
         } catch (RuntimeException e) {
-            close(board, socket, recorder);
+            abort(board, socket, recorder, events, notifier);
             throw new DaemonException("cannot start: " + e, e);
+        }
+    }
+
+    private static int longestTick_ms(Settings settings) {
+        int period = settings.control().period_ms();
+        return settings.lowPower().enabled() ? Math.max(period, settings.lowPower().period_ms()) : period;
+    }
+
+    /** The SHA-256 of the config file; empty if it cannot be read (it was read a moment ago). */
+    static String digest(Path file) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (IOException | NoSuchAlgorithmException e) {
+            log.warn("cannot read {} to note whether it changed: {}", file, e.getMessage());
+            return "";
+        }
+    }
+
+    /** The start record: this version, the pack, how the previous run ended, what was latched, a changed config. */
+    private static void recordStart(Settings settings, EventLog events, Optional<SavedState> loaded, SavedState saved,
+            Optional<Path> configFile) {
+        Optional<EventRecord> last = events.lastAtOpen();
+        String previous = last.isEmpty() ? "first"
+                : last.get().event().kind() == Event.Kind.STOP ? "clean" : "unclean";
+        String how = switch (previous) {
+            case "first" -> "the event log is new";
+            case "clean" -> "the previous run stopped cleanly";
+            default -> "the previous run did not stop cleanly (power loss, crash, SIGKILL or the watchdog);"
+                    + " its last record: " + last.get().event().text();
+        };
+        if (previous.equals("unclean")) {
+            log.warn("the previous run did not stop cleanly; its last event log record: {}", last.get().event().text());
+        }
+        String latched = saved.latched().isEmpty() ? "" : String.join(",",
+                saved.latched().stream().sorted().map(FaultId::id).toList());
+        long now = System.currentTimeMillis();
+        events.append(Event.of(now, Event.Kind.START, "pibms " + version() + " started (start "
+                + saved.counters().starts() + "): " + settings.pack().cellCount() + "S "
+                + settings.pack().chemistry().id().toUpperCase(Locale.ROOT) + ", " + (settings.simulation().isPresent()
+                        ? "simulated pack" : "hardware") + "; " + how
+                + (latched.isEmpty() ? "" : "; latched before the restart: " + latched),
+                "version", version(), "previous_run", previous, "starts", saved.counters().starts(),
+                "cells", settings.pack().cellCount(), "chemistry", settings.pack().chemistry().id(),
+                "simulated", settings.simulation().isPresent(), "latched", latched,
+                "config", configFile.map(Path::toString).orElse("")));
+        String before = loaded.map(SavedState::configDigest).orElse("");
+        if (configFile.isPresent() && !before.isEmpty() && !saved.configDigest().isEmpty()
+                && !before.equals(saved.configDigest())) {
+            events.append(Event.of(now, Event.Kind.CONFIG, "the config file " + configFile.get()
+                    + " changed since the previous start", "file", configFile.get().toString(),
+                    "sha256_before", before, "sha256", saved.configDigest()));
         }
     }
 
@@ -136,14 +241,26 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private static void close(Board board, ControlSocketServer socket, CsvRecorder recorder) {
+    private static void warnAboutOutputsKeptOnStop(Settings settings) {
+        SwitchingSettings s = settings.switching();
+        if (s.onStopCharge() == SwitchingSettings.OnStop.KEEP || s.onStopDischarge() == SwitchingSettings.OnStop.KEEP) {
+            log.warn("switching.on_stop: charge MOS {}, discharge MOS {}: a MOS kept on stays closed while pibms is"
+                    + " stopped, and nothing protects the pack meanwhile", s.onStopCharge().id(),
+                    s.onStopDischarge().id());
+        }
+    }
+
+    private static void abort(Board board, ControlSocketServer socket, CsvRecorder recorder, EventLog events,
+            Optional<SystemdNotifier> notifier) {
         if (recorder != null) {
             recorder.close();
         }
         if (board != null) {
             board.close();
         }
+        events.close(EVENT_FLUSH_ms);
         socket.close();
+        notifier.ifPresent(SystemdNotifier::close);
     }
 
     /** The CSV recorder when {@code recorder.path} is set; null otherwise. */
@@ -159,15 +276,11 @@ public final class Daemon implements AutoCloseable {
         return recorder;
     }
 
-    /** Writes the estimator's state and the bled charge as the last tick left them; the store logs a failure. */
-    private void saveState() {
+    private void checkState() {
         try {
-            PackSnapshot snapshot = snapshots.latest();
-            if (snapshot.soc() != null) {
-                stateStore.save(new SavedState(snapshot.soc(), snapshot.balanced_mAh()));
-            }
+            state.maybeSave(snapshots.latest(), System.currentTimeMillis());
         } catch (RuntimeException e) {
-            log.warn("cannot save the state of charge", e);
+            log.warn("cannot save the state", e);
         }
     }
 
@@ -178,12 +291,12 @@ public final class Daemon implements AutoCloseable {
         if (interval > 0) {
             reporter.scheduleAtFixedRate(this::logStatus, interval, interval, TimeUnit.SECONDS);
         }
-        long save_ms = settings.soc().saveInterval_ms();
-        reporter.scheduleAtFixedRate(this::saveState, save_ms, save_ms, TimeUnit.MILLISECONDS);
-        log.info("pibms {} started: {}S {} {} Ah, {}, tick {} ms; control socket {}", version(),
-                settings.pack().cellCount(), settings.pack().chemistry().id().toUpperCase(Locale.ROOT),
+        reporter.scheduleWithFixedDelay(this::checkState, STATE_CHECK_ms, STATE_CHECK_ms, TimeUnit.MILLISECONDS);
+        watchdog.ifPresent(ServiceWatchdog::start);
+        log.info("pibms {} started: {}S {} {} Ah, {}, tick {} ms; control socket {}; state and event log in {}{}",
+                version(), settings.pack().cellCount(), settings.pack().chemistry().id().toUpperCase(Locale.ROOT),
                 settings.pack().capacity_mAh() / 1000.0, describeSource(), settings.control().period_ms(),
-                socket.path());
+                socket.path(), settings.daemon().stateDirectory(), watchdog.isPresent() ? "; under systemd" : "");
     }
 
     private String describeSource() {
@@ -214,27 +327,51 @@ public final class Daemon implements AutoCloseable {
         loop.awaitTermination();
     }
 
-    /** Stops answering, opens both MOS, stops the loop and removes the socket. Idempotent. */
+    /** As {@link #close(String)} for a caller that gives no reason. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        close("closed");
+    }
+
+    /**
+     * Stops in the reverse order of the start: tells systemd, stops answering, sets the outputs
+     * to their stop state (both MOS open by default) and ends the loop, saves the state, records
+     * the stop and flushes the event log, then releases the hardware. Idempotent.
+     */
+    public synchronized void close(String reason) {
         if (closed) {
             return;
         }
         closed = true;
-        log.info("stopping");
+        long started = System.nanoTime();
+        log.info("stopping: {}", reason);
+        watchdog.ifPresent(ServiceWatchdog::stopping);
         reporter.shutdownNow();
         socket.close();
         try {
-            loop.stop();
+            if (!loop.stop(LOOP_STOP_ms)) {
+                log.error("the control loop did not stop within {} ms (a tick is stuck, in a driver perhaps):"
+                        + " releasing the hardware anyway; the MOS gate drivers fall back to their pull-downs",
+                        LOOP_STOP_ms);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        saveState();
+        PackSnapshot last = snapshots.latest();
+        boolean saved = state.save(last, System.currentTimeMillis());
+        String outputs = "charge MOS " + (last.chargeMos() ? "on" : "off") + ", discharge MOS "
+                + (last.dischargeMos() ? "on" : "off");
+        events.append(Event.of(System.currentTimeMillis(), Event.Kind.STOP, "pibms stopped: " + reason + "; "
+                + outputs + (saved ? "" : "; the state could not be saved"), "reason", reason,
+                "charge_mos", last.chargeMos(), "discharge_mos", last.dischargeMos(), "state_saved", saved));
+        events.close(EVENT_FLUSH_ms);
         if (recorder != null) {
             recorder.close();
         }
         board.close();
-        log.info("stopped; both MOS open");
+        watchdog.ifPresent(ServiceWatchdog::close);
+        log.info("stopped in {} ms; {}; state {}; event log flushed", (System.nanoTime() - started) / 1_000_000,
+                outputs, saved ? "saved" : "NOT saved");
     }
 
     static String version() {

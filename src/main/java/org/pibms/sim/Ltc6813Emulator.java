@@ -130,6 +130,7 @@ public final class Ltc6813Emulator implements SpiDevice {
     private long conversionDone_ns;
 
     private boolean silent;
+    private int hang_ms;
     private double pecErrorRate;
     private int openWire = -1;
     private final boolean[] ntcOpen;
@@ -176,6 +177,11 @@ public final class Ltc6813Emulator implements SpiDevice {
         return "emulated LTC6813 chain";
     }
 
+    /** The next transfer blocks its caller for {@code duration_ms} of real time, then goes on normally. */
+    public void hangOnce(int duration_ms) {
+        this.hang_ms = duration_ms;
+    }
+
     /** The chain stops answering (a broken isoSPI cable, no supply): every byte reads 0xFF. */
     public void setSilent(boolean silent) {
         this.silent = silent;
@@ -201,6 +207,15 @@ public final class Ltc6813Emulator implements SpiDevice {
 
     @Override
     public void transfer(byte[] tx, byte[] rx, int length) {
+        if (hang_ms > 0) {
+            int hang = hang_ms;
+            hang_ms = 0;
+            try {
+                Thread.sleep(hang);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         long now = clock.nanoTime();
         Arrays.fill(rx, 0, length, (byte) 0xFF);
         if (silent) {

@@ -14,6 +14,7 @@ import org.pibms.core.SimulationCommand.ForceTemperature;
 import org.pibms.core.SimulationCommand.InjectFault;
 import org.pibms.core.SimulationCommand.ReleaseCellVoltage;
 import org.pibms.core.SimulationCommand.ReleaseTemperature;
+import org.pibms.core.SimulationCommand.HangBus;
 import org.pibms.core.SimulationCommand.SetAcc;
 import org.pibms.core.SimulationCommand.SetAmbientTemperature;
 import org.pibms.core.SimulationCommand.SetExternalCurrent;
@@ -44,6 +45,7 @@ public final class Simulator implements SimulationControl {
     static final int MAX_TEMPERATURE_dC = 1500;
     static final double MIN_TIME_SCALE = 0.01;
     static final double MAX_TIME_SCALE = 1_000_000;
+    static final int MAX_HANG_ms = 600_000;
 
     private final PackModel model;
     private final SimulatedClock clock;
@@ -279,6 +281,14 @@ public final class Simulator implements SimulationControl {
             }
             acc.drive(c.active());
             return CommandResult.accepted("ACC " + (c.active() ? "active" : "inactive"));
+        }
+        if (command instanceof HangBus c) {
+            if (c.duration_ms() < 1 || c.duration_ms() > MAX_HANG_ms) {
+                return CommandResult.rejected("a hang lasts 1 ms to " + MAX_HANG_ms / 1000 + " s, not " + c.duration_ms()
+                        + " ms");
+            }
+            afe.hangOnce(c.duration_ms());
+            return CommandResult.accepted("the LTC6813's next SPI transfer hangs for " + c.duration_ms() + " ms");
         }
         if (command instanceof SetTimeScale c) {
             double scale = c.timeScale();

@@ -7,12 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.zip.CRC32;
+import org.pibms.core.Counters;
+import org.pibms.core.FaultId;
 import org.pibms.core.SavedState;
 import org.pibms.core.SocCalibration;
 import org.pibms.core.SocState;
@@ -21,24 +26,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state of charge in {@code soc-state} under the state directory: a {@code format 1} line,
- * one {@code key value} line per field, then a {@code crc32 xxxxxxxx} line over the lines before
- * it. Each save is written to a temporary file and synced; the current file then becomes
- * {@code soc-state.1} and the temporary file takes its place, so a power cut at any point leaves
- * at least one whole generation.
+ * Everything that outlives a restart, in {@code state} under the state directory: a
+ * {@code format 2} line, one {@code key value} line per field, then a {@code crc32 xxxxxxxx}
+ * line over the lines before it. Each save is written to a temporary file and synced; the
+ * current file then becomes {@code state.1}, the temporary file takes its place and the
+ * directory is synced, so a power cut at any point leaves at least one whole generation.
  *
- * <p>Unlike the latched faults, a state that cannot be trusted never stops the daemon: the
- * previous generation is used instead, and without one the estimator starts from the cell
- * voltages.
+ * <p>A torn or corrupt newest generation is reported and the previous one used. When a state
+ * was saved but neither generation can be trusted, {@link #load} refuses: the file is the only
+ * record of a fault latched across restarts (a deep discharge).
+ *
+ * <p>A save that fails (a full disk, a read-only file system) never stops the daemon: it is
+ * reported at most once a minute and the next save tries again.
  */
 public final class StateFile implements StateStore {
 
-    static final String NAME = "soc-state";
+    static final String NAME = "state";
     static final String PREVIOUS_NAME = NAME + ".1";
     static final String TEMPORARY_NAME = NAME + ".tmp";
 
     private static final String FORMAT_PREFIX = "format ";
-    private static final String FORMAT = "1";
+    private static final String FORMAT = "2";
     private static final String CRC_PREFIX = "crc32 ";
 
     private static final String SAVED_AT = "saved_at_ms";
@@ -60,7 +68,13 @@ public final class StateFile implements StateStore {
     private static final String ANCHOR_MIN_TEMPERATURE = "anchor_min_temperature_dC";
     private static final String ANCHOR_MAX_TEMPERATURE = "anchor_max_temperature_dC";
     private static final String BALANCED = "balanced_mAh";
-    private static final Set<String> KEYS = Set.of(BALANCED, SAVED_AT, CHARGE, DISPLAYED, MIN_CELL_SOC, MAX_CELL_SOC,
+    private static final String SOC = "soc";
+    private static final String NONE = "none";
+    private static final String LATCHED = "latched";
+    private static final String STARTS = "starts";
+    private static final String TRIPS = "trips";
+    private static final String CONFIG = "config_sha256";
+    private static final Set<String> KEYS = Set.of(SOC, LATCHED, STARTS, TRIPS, CONFIG, BALANCED, SAVED_AT, CHARGE, DISPLAYED, MIN_CELL_SOC, MAX_CELL_SOC,
             CAPACITY, LEARNINGS, UNCERTAINTY, OFFSET, DISCHARGED, LAST_CALIBRATION, LAST_CALIBRATION_AT, ANCHOR, ANCHOR_SOC,
             ANCHOR_COUNTED, ANCHOR_MIN_TEMPERATURE, ANCHOR_MAX_TEMPERATURE);
 
@@ -70,30 +84,38 @@ public final class StateFile implements StateStore {
     private final Path file;
     private final Path previous;
     private final Path temporary;
-    /** The reason of the last failed save still unresolved, so a save failing every period logs once. */
-    private String lastFailure;
+    private final FailureReport failures;
 
-    private StateFile(Path directory) {
+    private StateFile(Path directory, LongSupplier nanoTime) {
         this.directory = directory;
         this.file = directory.resolve(NAME);
         this.previous = directory.resolve(PREVIOUS_NAME);
         this.temporary = directory.resolve(TEMPORARY_NAME);
+        this.failures = new FailureReport(log, "the state to " + file, nanoTime);
     }
 
-    /**
-     * Opens the store in {@code directory}, creating the directory if needed.
-     *
-     * @throws StoreException naming the directory if it cannot be created or written
-     */
-    public static StateFile open(Path directory) throws StoreException {
-        DurableFiles.openDirectory(directory);
-        return new StateFile(directory);
+    /** The store in {@code directory}; a directory that cannot be created yet is reported by the first save. */
+    public static StateFile open(Path directory) {
+        return open(directory, System::nanoTime);
+    }
+
+    /** As {@link #open(Path)}, with the clock that spaces the failure reports. */
+    static StateFile open(Path directory, LongSupplier nanoTime) {
+        return new StateFile(directory, nanoTime);
+    }
+
+    public Path file() {
+        return file;
     }
 
     @Override
-    public synchronized Optional<SavedState> load() {
+    public synchronized Optional<SavedState> load() throws Untrusted {
+        if (Files.exists(directory) && !Files.isDirectory(directory)) {
+            throw new Untrusted("the state directory " + directory + " is not a directory: point daemon.state_directory"
+                    + " at a directory");
+        }
         if (Files.notExists(file) && Files.notExists(previous)) {
-            log.info("no state of charge saved in {} yet: it will be estimated from the cell voltages", directory);
+            log.info("no state saved in {} yet: a first start", directory);
             return Optional.empty();
         }
         for (Path candidate : List.of(file, previous)) {
@@ -107,8 +129,9 @@ public final class StateFile implements StateStore {
                 log.warn("{} cannot be used: {}", candidate, e.getMessage());
             }
         }
-        log.warn("no usable state of charge in {}: it will be estimated from the cell voltages", directory);
-        return Optional.empty();
+        throw new Untrusted("no generation of the saved state in " + directory + " can be trusted (the reasons are"
+                + " logged above). It records faults latched across restarts (deep discharge): check the pack,"
+                + " then move " + file + " and " + previous + " away to start afresh");
     }
 
     // synchronized: every save goes through the one temporary file, so two must not interleave
@@ -118,7 +141,7 @@ public final class StateFile implements StateStore {
         try {
             text = encode(state);
         } catch (IllegalArgumentException e) {
-            failed(e.getMessage() + ", so the state saved before is kept");
+            failures.failed(e.getMessage() + ", so the state saved before is kept");
             return false;
         }
         try {
@@ -129,24 +152,15 @@ public final class StateFile implements StateStore {
             } catch (IOException cleanup) {
                 // the loader never reads the temporary file, and the next save truncates it
             }
-            failed(reason(e));
+            failures.failed(reason(e));
             return false;
         }
-        if (lastFailure != null) {
-            log.info("the state of charge is saved to {} again", file);
-            lastFailure = null;
-        }
+        failures.succeeded();
         return true;
     }
 
-    private void failed(String reason) {
-        if (!reason.equals(lastFailure)) {
-            log.error("cannot save the state of charge to {}: {}", file, reason);
-            lastFailure = reason;
-        }
-    }
-
     private void write(byte[] text) throws IOException {
+        Files.createDirectories(directory);
         DurableFiles.writeSynced(temporary, text);
         if (trusted(file)) {
             DurableFiles.rename(file, previous);
@@ -167,9 +181,36 @@ public final class StateFile implements StateStore {
 
     /** @throws IllegalArgumentException naming a field that is not finite, which no load would accept */
     private static byte[] encode(SavedState saved) {
-        SocState state = saved.soc();
         StringBuilder lines = new StringBuilder();
         lines.append(FORMAT_PREFIX).append(FORMAT).append('\n');
+        line(lines, STARTS, Long.toString(saved.counters().starts()));
+        line(lines, LATCHED, saved.latched().isEmpty() ? NONE
+                : String.join(",", saved.latched().stream().sorted().map(FaultId::id).toList()));
+        StringBuilder trips = new StringBuilder();
+        saved.counters().trips().forEach((id, count) ->
+                trips.append(trips.length() == 0 ? "" : ",").append(id.id()).append(':').append(count));
+        line(lines, TRIPS, trips.length() == 0 ? NONE : trips.toString());
+        if (!saved.configDigest().isEmpty()) {
+            line(lines, CONFIG, saved.configDigest());
+        }
+        if (saved.soc().isEmpty()) {
+            line(lines, SOC, NONE);
+        } else {
+            encodeSoc(lines, saved.soc().get());
+        }
+        if (!saved.balanced_mAh().isEmpty()) {
+            StringBuilder values = new StringBuilder();
+            for (double value : saved.balanced_mAh()) {
+                values.append(values.length() == 0 ? "" : ",").append(decimal(BALANCED, value));
+            }
+            line(lines, BALANCED, values.toString());
+        }
+        byte[] body = lines.toString().getBytes(StandardCharsets.UTF_8);
+        lines.append(CRC_PREFIX).append(checksum(body, body.length)).append('\n');
+        return lines.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void encodeSoc(StringBuilder lines, SocState state) {
         line(lines, SAVED_AT, Long.toString(state.savedAt_ms()));
         line(lines, CHARGE, decimal(CHARGE, state.charge_mAs()));
         line(lines, DISPLAYED, decimal(DISPLAYED, state.displayed_pct()));
@@ -191,16 +232,6 @@ public final class StateFile implements StateStore {
             line(lines, ANCHOR_MIN_TEMPERATURE, Integer.toString(anchor.minTemperature_dC()));
             line(lines, ANCHOR_MAX_TEMPERATURE, Integer.toString(anchor.maxTemperature_dC()));
         }
-        if (!saved.balanced_mAh().isEmpty()) {
-            StringBuilder values = new StringBuilder();
-            for (double value : saved.balanced_mAh()) {
-                values.append(values.length() == 0 ? "" : ",").append(decimal(BALANCED, value));
-            }
-            line(lines, BALANCED, values.toString());
-        }
-        byte[] body = lines.toString().getBytes(StandardCharsets.UTF_8);
-        lines.append(CRC_PREFIX).append(checksum(body, body.length)).append('\n');
-        return lines.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static void line(StringBuilder lines, String key, String value) {
@@ -257,10 +288,27 @@ public final class StateFile implements StateStore {
         for (int i = 1; i < lines.length; i++) {
             fields.add(lines[i]);
         }
+        Optional<SocState> soc = Optional.empty();
+        if (fields.has(SOC)) {
+            if (!fields.text(SOC).equals(NONE)) {
+                throw new Unusable("'" + SOC + "' is '" + fields.text(SOC) + "' instead of '" + NONE + "'");
+            }
+        } else {
+            soc = Optional.of(soc(fields));
+        }
+        long starts = fields.whole(STARTS);
+        if (starts < 0) {
+            throw new Unusable("'" + STARTS + "' is " + starts + ", below zero");
+        }
+        return new SavedState(soc, balanced(fields), latched(fields), new Counters(starts, trips(fields)),
+                fields.has(CONFIG) ? fields.text(CONFIG) : "");
+    }
+
+    private static SocState soc(Fields fields) throws Unusable {
         String calibrationId = fields.text(LAST_CALIBRATION);
         SocCalibration calibration = SocCalibration.fromId(calibrationId)
                 .orElseThrow(() -> new Unusable("it names an unknown calibration '" + calibrationId + "'"));
-        SocState soc = new SocState(
+        return new SocState(
                 fields.whole(SAVED_AT),
                 fields.finite(CHARGE),
                 fields.finite(DISPLAYED),
@@ -274,7 +322,44 @@ public final class StateFile implements StateStore {
                 calibration,
                 fields.whole(LAST_CALIBRATION_AT),
                 anchor(fields));
-        return new SavedState(soc, balanced(fields));
+    }
+
+    private static Set<FaultId> latched(Fields fields) throws Unusable {
+        String text = fields.text(LATCHED);
+        Set<FaultId> latched = EnumSet.noneOf(FaultId.class);
+        if (text.equals(NONE)) {
+            return latched;
+        }
+        for (String id : text.split(",", -1)) {
+            latched.add(FaultId.fromId(id)
+                    .orElseThrow(() -> new Unusable("'" + LATCHED + "' names an unknown fault '" + id + "'")));
+        }
+        return latched;
+    }
+
+    private static Map<FaultId, Long> trips(Fields fields) throws Unusable {
+        String text = fields.text(TRIPS);
+        Map<FaultId, Long> trips = new EnumMap<>(FaultId.class);
+        if (text.equals(NONE)) {
+            return trips;
+        }
+        for (String entry : text.split(",", -1)) {
+            int colon = entry.indexOf(':');
+            String id = colon < 0 ? entry : entry.substring(0, colon);
+            FaultId fault = FaultId.fromId(id)
+                    .orElseThrow(() -> new Unusable("'" + TRIPS + "' names an unknown fault '" + id + "'"));
+            long count;
+            try {
+                count = Long.parseLong(entry.substring(colon + 1));
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                throw new Unusable("'" + TRIPS + "' has '" + entry + "', not fault:count");
+            }
+            if (colon < 0 || count < 0) {
+                throw new Unusable("'" + TRIPS + "' has '" + entry + "', not fault:count");
+            }
+            trips.put(fault, count);
+        }
+        return trips;
     }
 
     /** Optional: a state saved before balancing was counted has none. */

@@ -163,7 +163,7 @@ class CliTest {
         List<String> requests = new CopyOnWriteArrayList<>();
         AtomicReference<String> answer = new AtomicReference<>("{\"ok\":true,\"message\":\"done\"}");
         try (ControlSocketServer fakeDaemon = ControlSocketServer.claim(dir.resolve("pibms.sock"))) {
-            fakeDaemon.start(line -> {
+            fakeDaemon.start((line, caller) -> {
                 requests.add(line);
                 return answer.get();
             });

@@ -183,7 +183,7 @@ class ControlLoopTest {
         while (recorder.loop.ticks() < 3) {
             Thread.sleep(5);
         }
-        loop.stop();
+        assertThat(loop.stop(5000)).isTrue();
 
         assertThat(loop.isRunning()).isFalse();
         assertThat(recorder.stoppedAt_ns).isPositive();

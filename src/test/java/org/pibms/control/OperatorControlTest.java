@@ -179,9 +179,9 @@ class OperatorControlTest {
         first.command(new SimulationCommand.ForceCellVoltage(9, 1900));
         first.ticksFor(2.5);
         assertThat(first.status().faultIds()).contains(FaultId.CELL_DEEP_DISCHARGE);
-        assertThat(first.latches).first().isEqualTo(Set.of(FaultId.CELL_DEEP_DISCHARGE));
+        assertThat(first.status().latched()).isEqualTo(Set.of(FaultId.CELL_DEEP_DISCHARGE));
 
-        SimulatedPack restarted = new SimulatedPack(first.settings, null, first.latches.get(0));
+        SimulatedPack restarted = new SimulatedPack(first.settings, null, first.status().latched());
         restarted.ticksFor(5);
         assertThat(restarted.status().faultIds()).contains(FaultId.CELL_DEEP_DISCHARGE);
         assertThat(restarted.simulator.chargePin().isHigh()).isFalse();
@@ -189,8 +189,8 @@ class OperatorControlTest {
 
         CommandResult reset = restarted.command(new ControlCommand.ResetFaults());
         assertThat(reset).isEqualTo(CommandResult.accepted("cell_deep_discharge reset"));
-        assertThat(restarted.latches).first().isEqualTo(Set.of());
         restarted.tick();
+        assertThat(restarted.status().latched()).isEmpty();
         assertThat(restarted.simulator.dischargePin().isHigh()).isTrue();
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pibms.core.Origin;
 import org.pibms.TestConfigs;
 import org.pibms.core.AnalogFrontEnd;
 import org.pibms.core.CommandResult;
@@ -58,7 +59,7 @@ class PackControllerTest {
         SimulatedPack pack = new SimulatedPack(dir, 16);
         pack.tick();
 
-        CompletableFuture<CommandResult> reply = pack.commands.submit(new SimulationCommand.ForceCellVoltage(5, 2600));
+        CompletableFuture<CommandResult> reply = pack.commands.submit(new SimulationCommand.ForceCellVoltage(5, 2600), Origin.INTERNAL);
         pack.tick();
         assertThat(reply).isCompletedWithValue(CommandResult.accepted("cell 5 reads 2600 mV until released"));
         pack.ticksFor(0.9);
@@ -73,7 +74,7 @@ class PackControllerTest {
         assertThat(tripped.dischargeMos()).isFalse();
         assertThat(tripped.chargeMos()).isTrue();
 
-        pack.commands.submit(new SimulationCommand.ReleaseCellVoltage(5));
+        pack.commands.submit(new SimulationCommand.ReleaseCellVoltage(5), Origin.INTERNAL);
         pack.ticksFor(1.1);
         PackSnapshot recovered = pack.snapshots.latest();
         assertThat(recovered.state()).isEqualTo(PackState.NORMAL);
@@ -84,7 +85,7 @@ class PackControllerTest {
     void aDischargeStopsAtAnUndervoltageLevel() {
         SimulatedPack pack = new SimulatedPack(dir, 8);
         pack.tick();
-        pack.commands.submit(new SimulationCommand.SetExternalCurrent(-50_000));
+        pack.commands.submit(new SimulationCommand.SetExternalCurrent(-50_000), Origin.INTERNAL);
 
         for (int i = 0; i < 3 * 72_000 && pack.snapshots.latest().dischargeMos(); i++) {
             pack.tick();
@@ -142,7 +143,7 @@ class PackControllerTest {
     @Test
     void aRejectedSimulationCommandSaysWhy() {
         SimulatedPack pack = new SimulatedPack(dir, 16);
-        CompletableFuture<CommandResult> reply = pack.commands.submit(new SimulationCommand.ForceCellVoltage(17, 3000));
+        CompletableFuture<CommandResult> reply = pack.commands.submit(new SimulationCommand.ForceCellVoltage(17, 3000), Origin.INTERNAL);
         pack.tick();
 
         assertThat(reply.join()).isEqualTo(CommandResult.rejected("cell 17 does not exist: the pack has cells 1..16"));
@@ -155,9 +156,9 @@ class PackControllerTest {
         PackController.Ports ports = simulated.ports;
         PackController hardwareLike = new PackController(simulated.settings, new PackController.Ports(ports.afe(),
                 ports.currentSensor(), ports.voltageSensor(), ports.switches(), ports.inputs(), null), commands,
-                simulated.snapshots, PackController.Persistence.none(latched -> true));
+                simulated.snapshots, PackController.Persistence.none());
 
-        CompletableFuture<CommandResult> reply = commands.submit(new SimulationCommand.SetExternalCurrent(1000));
+        CompletableFuture<CommandResult> reply = commands.submit(new SimulationCommand.SetExternalCurrent(1000), Origin.INTERNAL);
         hardwareLike.tick(1, 1);
 
         assertThat(reply.join().accepted()).isFalse();
@@ -168,7 +169,7 @@ class PackControllerTest {
     void stoppingOpensBothMosAndRefusesLaterCommands() {
         SimulatedPack pack = new SimulatedPack(dir, 16);
         pack.ticks(3);
-        CompletableFuture<CommandResult> waiting = pack.commands.submit(new SimulationCommand.SetExternalCurrent(1000));
+        CompletableFuture<CommandResult> waiting = pack.commands.submit(new SimulationCommand.SetExternalCurrent(1000), Origin.INTERNAL);
 
         pack.controller.stop(pack.clock.nanoTime(), pack.clock.epochMillis());
 
@@ -177,7 +178,7 @@ class PackControllerTest {
         assertThat(s.chargeMos()).isFalse();
         assertThat(s.dischargeMos()).isFalse();
         assertThat(waiting.join().accepted()).isFalse();
-        assertThat(pack.commands.submit(new SimulationCommand.SetExternalCurrent(1)).join().message())
+        assertThat(pack.commands.submit(new SimulationCommand.SetExternalCurrent(1), Origin.INTERNAL).join().message())
                 .isEqualTo("the control loop has stopped");
     }
 
@@ -185,7 +186,7 @@ class PackControllerTest {
     void failSafeOpensBothMos() {
         SimulatedPack pack = new SimulatedPack(dir, 16);
         pack.tick();
-        pack.commands.submit(new SimulationCommand.SetExternalCurrent(-20_000));
+        pack.commands.submit(new SimulationCommand.SetExternalCurrent(-20_000), Origin.INTERNAL);
         pack.tick();
         assertThat(pack.simulator.model().current_A()).isEqualTo(-20);
 

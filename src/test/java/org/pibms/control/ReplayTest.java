@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pibms.core.Origin;
 import org.pibms.TestConfigs;
 import org.pibms.core.ControlCommand;
 import org.pibms.core.SimulationCommand;
@@ -45,12 +46,12 @@ class ReplayTest {
             String[] script = {"discharge", "rest", "charge", "mos-off", "rest"};
             for (String phase : script) {
                 switch (phase) {
-                    case "discharge" -> pack.commands.submit(new SimulationCommand.SetExternalCurrent(-60_000));
-                    case "charge" -> pack.commands.submit(new SimulationCommand.SetExternalCurrent(30_000));
-                    case "rest" -> pack.commands.submit(new SimulationCommand.SetExternalCurrent(0));
+                    case "discharge" -> pack.commands.submit(new SimulationCommand.SetExternalCurrent(-60_000), Origin.INTERNAL);
+                    case "charge" -> pack.commands.submit(new SimulationCommand.SetExternalCurrent(30_000), Origin.INTERNAL);
+                    case "rest" -> pack.commands.submit(new SimulationCommand.SetExternalCurrent(0), Origin.INTERNAL);
                     case "mos-off" -> {
-                        pack.commands.submit(new ControlCommand.SetMos(ControlCommand.Path.CHARGE, false));
-                        pack.commands.submit(new ControlCommand.SetMos(ControlCommand.Path.DISCHARGE, false));
+                        pack.commands.submit(new ControlCommand.SetMos(ControlCommand.Path.CHARGE, false), Origin.INTERNAL);
+                        pack.commands.submit(new ControlCommand.SetMos(ControlCommand.Path.DISCHARGE, false), Origin.INTERNAL);
                     }
                     default -> throw new AssertionError(phase);
                 }

@@ -7,12 +7,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
+import org.pibms.core.Origin;
 import org.pibms.TestConfigs;
 import org.pibms.core.AnalogFrontEnd;
 import org.pibms.core.Command;
 import org.pibms.core.CommandResult;
 import org.pibms.core.FaultId;
-import org.pibms.core.LatchStore;
+import org.pibms.core.Event;
 import org.pibms.core.MeasurementRecorder;
 import org.pibms.core.PackSnapshot;
 import org.pibms.core.SavedState;
@@ -35,8 +36,8 @@ final class SimulatedPack {
     final SnapshotBuffer snapshots;
     final PackController.Ports ports;
     final PackController controller;
-    /** What the controller saved as latched across restarts, last first. */
-    final List<Set<FaultId>> latches = new ArrayList<>();
+    /** What the controller appended to its event log, oldest first. */
+    final List<Event> events = new ArrayList<>();
     final long period_ns;
     private long deadline_ns;
 
@@ -69,12 +70,9 @@ final class SimulatedPack {
         }
         this.ports = afe == null ? drivers : new PackController.Ports(afe.apply(drivers.afe()),
                 drivers.currentSensor(), drivers.voltageSensor(), drivers.switches(), drivers.inputs(), simulator);
-        LatchStore latchStore = latched -> {
-            latches.add(0, Set.copyOf(latched));
-            return true;
-        };
+        SavedState saved = soc.map(SavedState::of).orElse(SavedState.NONE).withLatched(latchedAtStart);
         this.controller = new PackController(settings, ports, commands, snapshots,
-                new PackController.Persistence(latchedAtStart, latchStore, soc.map(SavedState::of), recorder));
+                new PackController.Persistence(saved, recorder, events::add));
         this.period_ns = settings.control().period_ms() * 1_000_000L;
         this.deadline_ns = clock.nanoTime();
     }
@@ -102,7 +100,12 @@ final class SimulatedPack {
 
     /** Submits a command and ticks once, so it is carried out; returns the answer. */
     CommandResult command(Command command) {
-        CompletableFuture<CommandResult> reply = commands.submit(command);
+        return command(command, Origin.INTERNAL);
+    }
+
+    /** As above, sent by {@code origin}. */
+    CommandResult command(Command command, Origin origin) {
+        CompletableFuture<CommandResult> reply = commands.submit(command, origin);
         tick();
         return reply.getNow(null);
     }

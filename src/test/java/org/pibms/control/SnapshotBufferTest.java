@@ -63,12 +63,12 @@ class SnapshotBufferTest {
         SnapshotBuffer buffer = new SnapshotBuffer(8, List.of("t"), List.of(), 100_000, false);
         Measurement m = new Measurement(8, 1);
         m.invalidate(0);
-        buffer.publish(1, 1000, PackState.NORMAL, m, NO_SOC, 0, true, true, false, 0, false, false, false, IDLE, QUIET);
+        buffer.publish(1, 1000, PackState.NORMAL, m, NO_SOC, 0, true, true, false, 0, false, false, false, IDLE, QUIET, 1);
 
         PackSnapshot first = buffer.latest();
         assertThat(buffer.latest()).isSameAs(first);
 
-        buffer.publish(2, 1100, PackState.NORMAL, m, NO_SOC, 0, true, true, false, 0, false, false, false, IDLE, QUIET);
+        buffer.publish(2, 1100, PackState.NORMAL, m, NO_SOC, 0, true, true, false, 0, false, false, false, IDLE, QUIET, 1);
         assertThat(buffer.latest()).isNotSameAs(first);
         assertThat(buffer.latest().sequence()).isEqualTo(2);
     }
@@ -93,7 +93,7 @@ class SnapshotBufferTest {
         }
 
         buffer.publish(7, 42, PackState.FAULT, m, showing(12.5), 99, false, true, true, 0b10, true, false, true,
-                bleeding(1, 3), tripped.protection);
+                bleeding(1, 3), tripped.protection, 5);
 
         PackSnapshot s = buffer.latest();
         assertThat(s.sequence()).isEqualTo(7);
@@ -173,7 +173,7 @@ class SnapshotBufferTest {
             }
             m.setCurrent_mA(tick);
             buffer.publish(tick, tick, PackState.NORMAL, m, NO_SOC, 0, false, false, false, 0, false, false, false, idle,
-                    QUIET);
+                    QUIET, 1);
         }
         done.set(true);
         for (Thread reader : readers) {

@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pibms.core.Origin;
 import org.pibms.TestConfigs;
 import org.pibms.core.SimulationCommand;
 
@@ -60,7 +61,7 @@ class TickAllocationTest {
                 .replace("initial_soc_pct: 50", "initial_soc_pct: 90")
                 .replace("voltage_noise_mV: 0", "voltage_noise_mV: 2")
                 .replace("current_noise_mA: 0", "current_noise_mA: 50")), null);
-        pack.commands.submit(new SimulationCommand.SetExternalCurrent(-2_000));
+        pack.commands.submit(new SimulationCommand.SetExternalCurrent(-2_000), Origin.INTERNAL);
         Measuring task = new Measuring(pack.controller);
         ControlLoop loop = new ControlLoop(pack.clock, 100, task);
         task.loop = loop;

@@ -5,52 +5,55 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.pibms.core.CommandResult;
+import org.pibms.core.Origin;
 import org.pibms.core.PackSnapshot;
 import org.pibms.core.SimulationCommand;
 
 /** What the control socket answers to requests that are not what it expects. */
 class ControlServiceTest {
 
+    private static final Origin CALLER = new Origin("control socket", "uid 1000 gid 1000 pid 42");
+
     private Object lastCommand;
     private final ControlService service = new ControlService(
             () -> PackSnapshot.builder().cellVoltages_mV(new int[8], false).build(),
-            command -> {
+            (command, origin) -> {
                 lastCommand = command;
                 return CompletableFuture.completedFuture(CommandResult.accepted("done"));
             });
 
     @Test
     void notJson() {
-        assertThat(service.apply("hello")).startsWith("{\"ok\":false,\"error\":\"malformed request: Unrecognized token 'hello'");
+        assertThat(service.answer("hello", CALLER)).startsWith("{\"ok\":false,\"error\":\"malformed request: Unrecognized token 'hello'");
     }
 
     @Test
     void notAnObject() {
-        assertThat(service.apply("[1,2]")).isEqualTo("{\"ok\":false,\"error\":\"malformed request: expected a JSON object\"}");
+        assertThat(service.answer("[1,2]", CALLER)).isEqualTo("{\"ok\":false,\"error\":\"malformed request: expected a JSON object\"}");
     }
 
     @Test
     void unknownRequest() {
-        assertThat(service.apply("{\"request\":\"reboot\"}"))
+        assertThat(service.answer("{\"request\":\"reboot\"}", CALLER))
                 .isEqualTo("{\"ok\":false,\"error\":\"unknown request 'reboot'; expected status or command\"}");
     }
 
     @Test
     void commandWithTheWrongTypes() {
-        assertThat(service.apply("{\"request\":\"command\",\"command\":{\"type\":\"sim_current\",\"current_mA\":\"lots\"}}"))
+        assertThat(service.answer("{\"request\":\"command\",\"command\":{\"type\":\"sim_current\",\"current_mA\":\"lots\"}}", CALLER))
                 .isEqualTo("{\"ok\":false,\"error\":\"malformed command: 'current_mA' must be a whole number\"}");
-        assertThat(service.apply("{\"request\":\"command\",\"command\":{\"type\":\"sim_cell\",\"cell\":1.5,\"voltage_mV\":3000}}"))
+        assertThat(service.answer("{\"request\":\"command\",\"command\":{\"type\":\"sim_cell\",\"cell\":1.5,\"voltage_mV\":3000}}", CALLER))
                 .isEqualTo("{\"ok\":false,\"error\":\"malformed command: 'cell' must be a whole number\"}");
-        assertThat(service.apply("{\"request\":\"command\",\"command\":{\"type\":\"format_disk\"}}"))
+        assertThat(service.answer("{\"request\":\"command\",\"command\":{\"type\":\"format_disk\"}}", CALLER))
                 .isEqualTo("{\"ok\":false,\"error\":\"malformed command: unknown command type 'format_disk'\"}");
-        assertThat(service.apply("{\"request\":\"command\"}"))
+        assertThat(service.answer("{\"request\":\"command\"}", CALLER))
                 .isEqualTo("{\"ok\":false,\"error\":\"malformed command: 'command' must be an object\"}");
         assertThat(lastCommand).isNull();
     }
 
     @Test
     void aWellFormedCommandReachesTheLoop() {
-        assertThat(service.apply("{\"request\":\"command\",\"command\":{\"type\":\"sim_speed\",\"time_scale\":\"max\"}}"))
+        assertThat(service.answer("{\"request\":\"command\",\"command\":{\"type\":\"sim_speed\",\"time_scale\":\"max\"}}", CALLER))
                 .isEqualTo("{\"ok\":true,\"message\":\"done\"}");
         assertThat(lastCommand).isEqualTo(new SimulationCommand.SetTimeScale(Double.POSITIVE_INFINITY));
     }
@@ -59,10 +62,10 @@ class ControlServiceTest {
     void accIsSetWithSimAcc() {
         assertThat(CommandJson.write(new SimulationCommand.SetAcc(true)).toString())
                 .isEqualTo("{\"type\":\"sim_acc\",\"active\":true}");
-        assertThat(service.apply("{\"request\":\"command\",\"command\":{\"type\":\"sim_acc\",\"active\":false}}"))
+        assertThat(service.answer("{\"request\":\"command\",\"command\":{\"type\":\"sim_acc\",\"active\":false}}", CALLER))
                 .isEqualTo("{\"ok\":true,\"message\":\"done\"}");
         assertThat(lastCommand).isEqualTo(new SimulationCommand.SetAcc(false));
-        assertThat(service.apply("{\"request\":\"command\",\"command\":{\"type\":\"sim_acc\",\"active\":\"yes\"}}"))
+        assertThat(service.answer("{\"request\":\"command\",\"command\":{\"type\":\"sim_acc\",\"active\":\"yes\"}}", CALLER))
                 .isEqualTo("{\"ok\":false,\"error\":\"malformed command: 'active' must be true or false\"}");
     }
 

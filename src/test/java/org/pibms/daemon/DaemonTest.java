@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -14,10 +17,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pibms.TestConfigs;
+import org.pibms.core.Event;
+import org.pibms.core.FaultId;
+import org.pibms.core.Origin;
 import org.pibms.core.PackSnapshot;
 import org.pibms.core.PackState;
 import org.pibms.core.SimulationCommand;
 import org.pibms.core.settings.Settings;
+import org.pibms.store.EventLogFiles;
+import org.slf4j.LoggerFactory;
 
 /** The daemon in this JVM, reached the way the CLI reaches it: through its control socket. */
 @SuppressWarnings("try") // a daemon runs for its try block, whether or not the block names it
@@ -80,11 +88,11 @@ class DaemonTest {
     }
 
     @Test
-    void theSocketIsForItsOwnerOnlyAndGoneAfterStop() throws Exception {
+    void theSocketIsForItsOwnerAndGroupOnlyAndGoneAfterStop() throws Exception {
         Settings settings = TestConfigs.simulated(16, dir, "1");
         Path socket = settings.daemon().socket();
         try (Daemon daemon = Daemon.start(settings)) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-rw----");
         }
         assertThat(socket).doesNotExist();
     }
@@ -132,17 +140,53 @@ class DaemonTest {
     }
 
     @Test
-    void aLatchFileThatCannotBeTrustedStopsTheStartAndFreesTheSocket() throws Exception {
+    void aStateThatCannotBeTrustedStopsTheStartAndLeavesTheSocketAndTheFilesAlone() throws Exception {
         Settings settings = TestConfigs.simulated(16, dir, "1");
-        Path latches = settings.daemon().stateDirectory().resolve("latched-faults");
-        Files.createDirectories(latches.getParent());
-        Files.writeString(latches, "cell_deep_discharge\ncrc32 00000000\n");
+        Path state = settings.daemon().stateDirectory().resolve("state");
+        Files.createDirectories(state.getParent());
+        Files.writeString(state, "format 2\nlatched cell_deep_discharge\ncrc32 00000000\n");
 
         assertThatThrownBy(() -> Daemon.start(settings))
                 .isInstanceOf(DaemonException.class)
-                .hasMessageStartingWith(latches + " cannot be trusted: its checksum does not match");
+                .hasMessageStartingWith("no generation of the saved state in " + state.getParent() + " can be trusted")
+                .hasMessageContaining("deep discharge");
         assertThat(settings.daemon().socket()).doesNotExist();
-        assertThat(latches).hasContent("cell_deep_discharge\ncrc32 00000000");
+        assertThat(state).hasContent("format 2\nlatched cell_deep_discharge\ncrc32 00000000");
+    }
+
+    @Test
+    void withAFullDiskTheDaemonKeepsProtectingReportsOnceAndSavesWhenItCanAgain() throws Exception {
+        Settings settings = TestConfigs.simulated(16, dir, "1");
+        Path state = settings.daemon().stateDirectory();
+        Files.createDirectories(state.resolve("state.tmp").resolve("x")); // no state can be written
+        Files.createSymbolicLink(state.resolve("events.log"), Path.of("/dev/full")); // "No space left on device"
+        ch.qos.logback.classic.Logger stores = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.pibms.store");
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        stores.addAppender(log);
+        try (Daemon daemon = Daemon.start(settings)) {
+            daemon.commands().submit(new SimulationCommand.ForceCellVoltage(4, 2500), Origin.INTERNAL).get();
+            Thread.sleep(2500); // the 1 s under-voltage delay, and more saves and event writes that fail
+            PackSnapshot now = daemon.snapshots().latest();
+            assertThat(now.faultIds()).contains(FaultId.CELL_UNDERVOLTAGE);
+            assertThat(now.dischargeMos()).isFalse();
+            assertThat(now.state()).isEqualTo(PackState.FAULT);
+            assertThat(log.list.stream().filter(e -> e.getLevel() == Level.ERROR)
+                    .map(ILoggingEvent::getFormattedMessage).toList()).satisfiesExactlyInAnyOrder(
+                            m -> assertThat(m).startsWith("cannot save the state to " + state.resolve("state")),
+                            m -> assertThat(m).startsWith("cannot save the event log to " + state.resolve("events.log"))
+                                    .contains("No space left on device"));
+            assertThat(state.resolve("state")).doesNotExist();
+
+            Files.delete(state.resolve("state.tmp").resolve("x"));
+            Files.delete(state.resolve("state.tmp"));
+            Files.delete(state.resolve("events.log"));
+        } finally {
+            stores.detachAppender(log);
+        }
+        assertThat(Files.readString(state.resolve("state"))).contains("trips cell_undervoltage_warning:1,cell_undervoltage:1");
+        assertThat(EventLogFiles.read(state).records()).extracting(r -> r.event().kind()).contains(
+                Event.Kind.START, Event.Kind.FAULT, Event.Kind.MOS, Event.Kind.STOP);
     }
 
     @Test

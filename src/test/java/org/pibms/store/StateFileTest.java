@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -25,7 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.pibms.core.Counters;
+import org.pibms.core.FaultId;
 import org.pibms.core.SocCalibration;
+import org.pibms.core.StateStore;
 import org.pibms.core.SavedState;
 import org.pibms.core.SocState;
 import org.slf4j.LoggerFactory;
@@ -60,9 +65,12 @@ class StateFileTest {
     void aStateWithAnAnchorIsLoadedExactlyAsSaved() throws Exception {
         assertThat(StateFile.open(dir).save(SavedState.of(LEARNING))).isTrue();
 
-        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(LEARNING);
-        assertThat(Files.readString(dir.resolve("soc-state"))).startsWith("""
-                format 1
+        assertThat(StateFile.open(dir).load().flatMap(SavedState::soc)).contains(LEARNING);
+        assertThat(Files.readString(dir.resolve("state"))).startsWith("""
+                format 2
+                starts 0
+                latched none
+                trips none
                 saved_at_ms 1732400000000
                 charge_mAs 0.30000000000000004
                 displayed_pct 57.123456789012344
@@ -75,8 +83,8 @@ class StateFileTest {
                 anchor_min_temperature_dC -205
                 anchor_max_temperature_dC 451
                 crc32\s""").doesNotContain("anchor none");
-        assertThat(dir.resolve("soc-state.tmp")).doesNotExist();
-        assertThat(dir.resolve("soc-state.1")).doesNotExist();
+        assertThat(dir.resolve("state.tmp")).doesNotExist();
+        assertThat(dir.resolve("state.1")).doesNotExist();
         assertThat(log.list).isEmpty();
     }
 
@@ -84,53 +92,83 @@ class StateFileTest {
     void aStateWithoutAnAnchorIsLoadedExactlyAsSaved() throws Exception {
         assertThat(StateFile.open(dir).save(SavedState.of(IDLE))).isTrue();
 
-        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(IDLE);
-        assertThat(Files.readString(dir.resolve("soc-state"))).contains("\nanchor none\ncrc32 ")
+        assertThat(StateFile.open(dir).load().flatMap(SavedState::soc)).contains(IDLE);
+        assertThat(Files.readString(dir.resolve("state"))).contains("\nanchor none\ncrc32 ")
                 .doesNotContain("anchor_");
     }
 
     @Test
-    void nothingSavedYetIsEmptyWithoutAWarningAndTheDirectoryIsCreated() throws Exception {
-        StateFile store = StateFile.open(dir.resolve("state"));
+    void nothingSavedYetIsEmptyWithoutAWarningAndTheFirstSaveCreatesTheDirectory() throws Exception {
+        StateFile store = StateFile.open(dir.resolve("new"));
 
-        assertThat(dir.resolve("state")).isDirectory();
-        assertThat(store.load().map(SavedState::soc)).isEmpty();
+        assertThat(store.load()).isEmpty();
         assertThat(log.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.INFO);
+        assertThat(store.save(SavedState.NONE)).isTrue();
+        assertThat(dir.resolve("new").resolve("state")).isRegularFile();
+    }
+
+    @Test
+    void latchedFaultsCountersAndTheConfigDigestAreLoadedExactlyAsSaved() throws Exception {
+        SavedState saved = SavedState.of(IDLE)
+                .withLatched(Set.of(FaultId.CELL_DEEP_DISCHARGE, FaultId.CELL_UNDERVOLTAGE))
+                .withCounters(new Counters(17, Map.of(FaultId.CELL_OVERVOLTAGE, 3L, FaultId.CELL_DEEP_DISCHARGE, 1L)))
+                .withConfigDigest("ab".repeat(32));
+
+        assertThat(StateFile.open(dir).save(saved)).isTrue();
+
+        assertThat(StateFile.open(dir).load()).contains(saved);
+        assertThat(Files.readString(dir.resolve("state"))).startsWith("""
+                format 2
+                starts 17
+                latched cell_undervoltage,cell_deep_discharge
+                trips cell_overvoltage:3,cell_deep_discharge:1
+                config_sha256 abab""");
+    }
+
+    @Test
+    void aStateWithoutAnEstimateYetKeepsItsLatchesAndCounters() throws Exception {
+        SavedState saved = SavedState.NONE.withLatched(Set.of(FaultId.CELL_DEEP_DISCHARGE))
+                .withCounters(new Counters(2, Map.of()));
+
+        assertThat(StateFile.open(dir).save(saved)).isTrue();
+
+        assertThat(StateFile.open(dir).load()).contains(saved);
+        assertThat(Files.readString(dir.resolve("state"))).contains("\nsoc none\n").doesNotContain("charge_mAs");
     }
 
     @Test
     void aSaveKeepsThePreviousGeneration() throws Exception {
         StateFile store = StateFile.open(dir);
         store.save(SavedState.of(LEARNING));
-        byte[] first = Files.readAllBytes(dir.resolve("soc-state"));
+        byte[] first = Files.readAllBytes(dir.resolve("state"));
         store.save(SavedState.of(IDLE));
 
-        assertThat(dir.resolve("soc-state.1")).hasBinaryContent(first);
-        assertThat(store.load().map(SavedState::soc)).contains(IDLE);
+        assertThat(dir.resolve("state.1")).hasBinaryContent(first);
+        assertThat(store.load().flatMap(SavedState::soc)).contains(IDLE);
         assertThat(log.list).isEmpty();
     }
 
     @Test
     void aNewestGenerationWithAFlippedDigitFallsBackToThePreviousOne() throws Exception {
         saveTwoGenerations();
-        Path newest = dir.resolve("soc-state");
+        Path newest = dir.resolve("state");
         String text = Files.readString(newest);
         assertThat(text).contains("\ndisplayed_pct 50.0\n");
         Files.writeString(newest, text.replace("displayed_pct 50.0", "displayed_pct 51.0"));
 
-        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(LEARNING);
+        assertThat(StateFile.open(dir).load().flatMap(SavedState::soc)).contains(LEARNING);
         assertThat(warnings()).containsExactly(
                 newest + " cannot be used: its checksum does not match",
-                "using the previous generation " + dir.resolve("soc-state.1"));
+                "using the previous generation " + dir.resolve("state.1"));
     }
 
     @Test
     void theChargeEachCellBledIsLoadedExactlyAsSaved() throws Exception {
         StateFile store = StateFile.open(dir);
-        SavedState saved = new SavedState(IDLE, List.of(0.0, 12.345678901, 1e-9, 250.5));
+        SavedState saved = SavedState.of(IDLE).withBalanced(List.of(0.0, 12.345678901, 1e-9, 250.5));
         assertThat(store.save(saved)).isTrue();
 
-        assertThat(Files.readString(dir.resolve("soc-state"))).contains("\nbalanced_mAh 0.0,12.345678901,1.0E-9,250.5\n");
+        assertThat(Files.readString(dir.resolve("state"))).contains("\nbalanced_mAh 0.0,12.345678901,1.0E-9,250.5\n");
         assertThat(StateFile.open(dir).load()).contains(saved);
     }
 
@@ -138,88 +176,89 @@ class StateFileTest {
     void aStateSavedBeforeBalancingWasCountedLoadsWithNoBalancingRecord() throws Exception {
         StateFile.open(dir).save(SavedState.of(IDLE));
 
-        assertThat(StateFile.open(dir).load()).contains(new SavedState(IDLE, List.of()));
+        assertThat(StateFile.open(dir).load()).contains(SavedState.of(IDLE));
     }
 
     @Test
     void aNegativeBledChargeIsRefusedEvenWithAValidChecksum() throws Exception {
         saveTwoGenerations();
-        resealed(dir.resolve("soc-state"), text -> text + "balanced_mAh 1.0,-2.0\n");
+        resealed(dir.resolve("state"), text -> text + "balanced_mAh 1.0,-2.0\n");
 
-        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(LEARNING);
+        assertThat(StateFile.open(dir).load().flatMap(SavedState::soc)).contains(LEARNING);
         assertThat(warnings().get(0)).endsWith("cannot be used: 'balanced_mAh' has -2.0, which no bleeding gives");
     }
 
     @Test
     void aSaveAfterACorruptNewestGenerationKeepsTheGoodPreviousOne() throws Exception {
         saveTwoGenerations();
-        byte[] good = Files.readAllBytes(dir.resolve("soc-state.1"));
-        Path newest = dir.resolve("soc-state");
+        byte[] good = Files.readAllBytes(dir.resolve("state.1"));
+        Path newest = dir.resolve("state");
         Files.writeString(newest, Files.readString(newest).replace("displayed_pct 50.0", "displayed_pct 51.0"));
         StateFile store = StateFile.open(dir);
-        assertThat(store.load().map(SavedState::soc)).contains(LEARNING);
+        assertThat(store.load().flatMap(SavedState::soc)).contains(LEARNING);
 
         assertThat(store.save(SavedState.of(IDLE))).isTrue();
-        assertThat(dir.resolve("soc-state.1")).hasBinaryContent(good);
+        assertThat(dir.resolve("state.1")).hasBinaryContent(good);
 
         Files.delete(newest);
-        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(LEARNING);
+        assertThat(StateFile.open(dir).load().flatMap(SavedState::soc)).contains(LEARNING);
     }
 
     @Test
     void aNewestGenerationCutInHalfFallsBackToThePreviousOne() throws Exception {
         saveTwoGenerations();
-        Path newest = dir.resolve("soc-state");
+        Path newest = dir.resolve("state");
         byte[] whole = Files.readAllBytes(newest);
         Files.write(newest, Arrays.copyOf(whole, whole.length / 2));
 
-        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(LEARNING);
+        assertThat(StateFile.open(dir).load().flatMap(SavedState::soc)).contains(LEARNING);
         assertThat(warnings()).hasSize(2).first().asString().startsWith(newest + " cannot be used: it is torn");
     }
 
     @Test
     void aNewestGenerationCutAtALineEndHasNoChecksumLine() throws Exception {
         saveTwoGenerations();
-        Path newest = dir.resolve("soc-state");
+        Path newest = dir.resolve("state");
         String text = Files.readString(newest);
         Files.writeString(newest, text.substring(0, text.indexOf("crc32 ")));
 
-        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(LEARNING);
+        assertThat(StateFile.open(dir).load().flatMap(SavedState::soc)).contains(LEARNING);
         assertThat(warnings()).first().isEqualTo(newest + " cannot be used: it is torn: it has no checksum line");
     }
 
     @Test
     void aMissingNewestGenerationFallsBackToThePreviousOne() throws Exception {
         saveTwoGenerations();
-        Files.delete(dir.resolve("soc-state"));
+        Files.delete(dir.resolve("state"));
 
-        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(LEARNING);
+        assertThat(StateFile.open(dir).load().flatMap(SavedState::soc)).contains(LEARNING);
         assertThat(warnings()).containsExactly(
-                dir.resolve("soc-state") + " cannot be used: it is missing",
-                "using the previous generation " + dir.resolve("soc-state.1"));
+                dir.resolve("state") + " cannot be used: it is missing",
+                "using the previous generation " + dir.resolve("state.1"));
     }
 
     @Test
-    void twoCorruptGenerationsGiveNothingAndSayTheVoltagesWillBeUsed() throws Exception {
+    void twoCorruptGenerationsAreRefusedBecauseALatchedFaultMayBeLost() throws Exception {
         saveTwoGenerations();
-        Files.writeString(dir.resolve("soc-state"), "format 1\nsaved_at_ms 17");
-        Files.writeString(dir.resolve("soc-state.1"), "");
+        Files.writeString(dir.resolve("state"), "format 2\nsaved_at_ms 17");
+        Files.writeString(dir.resolve("state.1"), "");
 
-        assertThat(StateFile.open(dir).load().map(SavedState::soc)).isEmpty();
+        assertThatThrownBy(() -> StateFile.open(dir).load()).isInstanceOf(StateStore.Untrusted.class)
+                .hasMessageStartingWith("no generation of the saved state in " + dir + " can be trusted")
+                .hasMessageContaining("deep discharge");
         assertThat(warnings()).containsExactly(
-                dir.resolve("soc-state") + " cannot be used: it is torn: its last line is incomplete",
-                dir.resolve("soc-state.1") + " cannot be used: it is empty",
-                "no usable state of charge in " + dir + ": it will be estimated from the cell voltages");
+                dir.resolve("state") + " cannot be used: it is torn: its last line is incomplete",
+                dir.resolve("state.1") + " cannot be used: it is empty");
     }
 
     @Test
     void aLeftoverTemporaryFileFromAPowerCutIsIgnoredAndOverwritten() throws Exception {
         StateFile.open(dir).save(SavedState.of(LEARNING));
-        Files.writeString(dir.resolve("soc-state.tmp"), "format 1\ncharge_mAs 99");
+        Files.writeString(dir.resolve("state.tmp"), "format 2\ncharge_mAs 99");
 
-        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(LEARNING);
+        assertThat(StateFile.open(dir).load().flatMap(SavedState::soc)).contains(LEARNING);
         assertThat(StateFile.open(dir).save(SavedState.of(IDLE))).isTrue();
-        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(IDLE);
+        assertThat(StateFile.open(dir).load().flatMap(SavedState::soc)).contains(IDLE);
         assertThat(log.list).isEmpty();
     }
 
@@ -232,7 +271,10 @@ class StateFileTest {
                         "'saved_at_ms' is not a whole number: '1.7e12'"),
                 Arguments.of("last_calibration ocv_rest", "last_calibration ocv_nap",
                         "it names an unknown calibration 'ocv_nap'"),
-                Arguments.of("format 1", "format 2", "it is in format '2', which this version cannot read"),
+                Arguments.of("format 2", "format 3", "it is in format '3', which this version cannot read"),
+                Arguments.of("latched none", "latched cell_meltdown", "'latched' names an unknown fault 'cell_meltdown'"),
+                Arguments.of("trips none", "trips cell_overvoltage", "'trips' has 'cell_overvoltage', not fault:count"),
+                Arguments.of("starts 0", "starts -1", "'starts' is -1, below zero"),
                 Arguments.of("uncertainty_pct 3.5\n", "", "it lacks 'uncertainty_pct'"),
                 Arguments.of("offset_mA", "offset_A", "it has an unknown key 'offset_A'"),
                 Arguments.of("anchor none", "anchor none\nanchor_soc_pct 12.0",
@@ -244,38 +286,46 @@ class StateFileTest {
     void aFileWithAValidChecksumIsStillCheckedValueByValue(String line, String replacement, String reason)
             throws Exception {
         saveTwoGenerations();
-        Path newest = dir.resolve("soc-state");
+        Path newest = dir.resolve("state");
         resealed(newest, text -> {
             assertThat(text).contains(line);
             return text.replace(line, replacement);
         });
 
-        assertThat(StateFile.open(dir).load().map(SavedState::soc)).contains(LEARNING);
+        assertThat(StateFile.open(dir).load().flatMap(SavedState::soc)).contains(LEARNING);
         assertThat(warnings()).first().isEqualTo(newest + " cannot be used: " + reason);
     }
 
     @Test
-    void aFailedSaveLeavesBothGenerationsAndLogsOnceUntilItWorksAgain() throws Exception {
-        StateFile store = StateFile.open(dir);
+    void aFailedSaveLeavesBothGenerationsAndLogsAtMostOnceAMinuteUntilItWorksAgain() throws Exception {
+        long[] now_ns = {0};
+        StateFile store = StateFile.open(dir, () -> now_ns[0]);
         saveTwoGenerations();
-        byte[] newest = Files.readAllBytes(dir.resolve("soc-state"));
-        byte[] previous = Files.readAllBytes(dir.resolve("soc-state.1"));
+        byte[] newest = Files.readAllBytes(dir.resolve("state"));
+        byte[] previous = Files.readAllBytes(dir.resolve("state.1"));
         // a directory in the temporary file's place fails the save even for root
-        Path obstacle = Files.createDirectories(dir.resolve("soc-state.tmp").resolve("x"));
+        Path obstacle = Files.createDirectories(dir.resolve("state.tmp").resolve("x"));
 
         assertThat(store.save(SavedState.of(LEARNING))).isFalse();
+        now_ns[0] += 59_000_000_000L;
+        assertThat(store.save(SavedState.of(LEARNING))).isFalse();
+        now_ns[0] += 1_000_000_000L;
         assertThat(store.save(SavedState.of(LEARNING))).isFalse();
 
-        assertThat(dir.resolve("soc-state")).hasBinaryContent(newest);
-        assertThat(dir.resolve("soc-state.1")).hasBinaryContent(previous);
+        assertThat(dir.resolve("state")).hasBinaryContent(newest);
+        assertThat(dir.resolve("state.1")).hasBinaryContent(previous);
         Files.delete(obstacle);
         Files.delete(obstacle.getParent());
         assertThat(store.save(SavedState.of(LEARNING))).isTrue();
-        assertThat(store.load().map(SavedState::soc)).contains(LEARNING);
-        assertThat(log.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.ERROR, Level.INFO);
+        assertThat(store.load().flatMap(SavedState::soc)).contains(LEARNING);
+        assertThat(log.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.ERROR, Level.ERROR, Level.WARN);
         assertThat(log.list.get(0).getFormattedMessage())
-                .startsWith("cannot save the state of charge to " + dir.resolve("soc-state") + ": ")
-                .contains("soc-state.tmp");
+                .startsWith("cannot save the state to " + dir.resolve("state") + ": ")
+                .contains("state.tmp").endsWith("pibms keeps protecting the pack and tries again");
+        assertThat(log.list.get(1).getFormattedMessage()).startsWith("still cannot save the state to ")
+                .endsWith("(3 failed attempts so far)");
+        assertThat(log.list.get(2).getFormattedMessage())
+                .isEqualTo("the state to " + dir.resolve("state") + " is saved again after 3 failed attempts");
     }
 
     @Test
@@ -283,7 +333,7 @@ class StateFileTest {
         Assumptions.assumeFalse(System.getProperty("user.name").equals("root"), "root ignores permissions");
         StateFile store = StateFile.open(dir);
         store.save(SavedState.of(LEARNING));
-        byte[] old = Files.readAllBytes(dir.resolve("soc-state"));
+        byte[] old = Files.readAllBytes(dir.resolve("state"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
             assertThat(store.save(SavedState.of(IDLE))).isFalse();
@@ -291,42 +341,49 @@ class StateFileTest {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
 
-        assertThat(dir.resolve("soc-state")).hasBinaryContent(old);
-        assertThat(dir.resolve("soc-state.tmp")).doesNotExist();
-        assertThat(store.load().map(SavedState::soc)).contains(LEARNING);
+        assertThat(dir.resolve("state")).hasBinaryContent(old);
+        assertThat(dir.resolve("state.tmp")).doesNotExist();
+        assertThat(store.load().flatMap(SavedState::soc)).contains(LEARNING);
         assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
-                "cannot save the state of charge to " + dir.resolve("soc-state") + ": "
-                        + dir.resolve("soc-state.tmp") + ": permission denied");
+                "cannot save the state to " + dir.resolve("state") + ": "
+                        + dir.resolve("state.tmp") + ": permission denied; pibms keeps protecting the pack and tries"
+                        + " again");
     }
 
     @Test
     void aStateThatNoLoadWouldAcceptIsNotSavedOverAGoodOne() throws Exception {
         StateFile store = StateFile.open(dir);
         store.save(SavedState.of(IDLE));
-        byte[] good = Files.readAllBytes(dir.resolve("soc-state"));
+        byte[] good = Files.readAllBytes(dir.resolve("state"));
         SocState broken = new SocState(1, 1.0, Double.NaN, 1.0, 1.0, 1.0, 0, 1.0, 1.0, 1.0, SocCalibration.NONE, 0,
                 null);
 
         assertThat(store.save(SavedState.of(broken))).isFalse();
 
-        assertThat(dir.resolve("soc-state")).hasBinaryContent(good);
-        assertThat(dir.resolve("soc-state.1")).doesNotExist();
+        assertThat(dir.resolve("state")).hasBinaryContent(good);
+        assertThat(dir.resolve("state.1")).doesNotExist();
         assertThat(log.list).extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage).containsExactly(
-                tuple(Level.ERROR, "cannot save the state of charge to " + dir.resolve("soc-state")
-                        + ": displayed_pct is NaN, so the state saved before is kept"));
+                tuple(Level.ERROR, "cannot save the state to " + dir.resolve("state")
+                        + ": displayed_pct is NaN, so the state saved before is kept; pibms keeps protecting the"
+                        + " pack and tries again"));
     }
 
     @Test
-    void aFileWhereTheDirectoryShouldBeIsRefusedAtOpen() throws Exception {
+    void aFileWhereTheDirectoryShouldBeIsRefusedAtLoadAndFailsEachSaveWithoutThrowing() throws Exception {
         Path file = dir.resolve("not-a-directory");
         Files.writeString(file, "x");
+        StateFile store = StateFile.open(file);
 
-        assertThatThrownBy(() -> StateFile.open(file)).isInstanceOf(StoreException.class)
-                .hasMessageStartingWith("cannot create the state directory " + file);
+        assertThatThrownBy(store::load).isInstanceOf(StateStore.Untrusted.class)
+                .hasMessage("the state directory " + file + " is not a directory: point daemon.state_directory at a"
+                        + " directory");
+        assertThat(store.save(SavedState.of(IDLE))).isFalse();
+        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).last().asString()
+                .startsWith("cannot save the state to " + file.resolve("state") + ": ");
     }
 
     /** LEARNING in {@code soc-state.1}, IDLE in {@code soc-state}. */
-    private void saveTwoGenerations() throws StoreException {
+    private void saveTwoGenerations() {
         StateFile store = StateFile.open(dir);
         assertThat(store.save(SavedState.of(LEARNING))).isTrue();
         assertThat(store.save(SavedState.of(IDLE))).isTrue();
