@@ -200,21 +200,9 @@ public final class PackController implements ControlLoop.Task {
     public void stop(long now_ns, long wallClock_ms) {
         eventTime_ms = wallClock_ms;
         commands.close();
-        SwitchingSettings switchingSettings = settings.switching();
-        boolean keepCharge = switchingSettings.onStopCharge() == SwitchingSettings.OnStop.KEEP;
-        boolean keepDischarge = switchingSettings.onStopDischarge() == SwitchingSettings.OnStop.KEEP;
-        String reason = "the daemon is stopping";
-        if (precharge) {
-            setPrecharge(false, reason);
-        }
-        if (chargeMos && !keepCharge) {
-            setChargeMos(false, reason);
-        }
-        if (dischargeMos && !keepDischarge) {
-            setDischargeMos(false, reason);
-        }
-        switching.openAll();
-        outputMask = 0;
+        SwitchingSettings onStop = settings.switching();
+        open("the daemon is stopping", onStop.onStopCharge() == SwitchingSettings.OnStop.OFF,
+                onStop.onStopDischarge() == SwitchingSettings.OnStop.OFF);
         applySwitches();
         ports.afe().setBalancing(0);
         changeState(PackState.STOPPED);
@@ -696,13 +684,18 @@ public final class PackController implements ControlLoop.Task {
     }
 
     private void openAll(String reason) {
+        open(reason, true, true);
+    }
+
+    /** Opens the pre-charge, every output and the MOSFETs named; the switch state machine starts over. */
+    private void open(String reason, boolean charge, boolean discharge) {
         if (precharge) {
             setPrecharge(false, reason);
         }
-        if (chargeMos) {
+        if (charge && chargeMos) {
             setChargeMos(false, reason);
         }
-        if (dischargeMos) {
+        if (discharge && dischargeMos) {
             setDischargeMos(false, reason);
         }
         switching.openAll();

@@ -23,6 +23,7 @@ final class ServiceWatchdog implements AutoCloseable {
     private final SystemdNotifier notifier;
     private final SnapshotSource snapshots;
     private final LongSupplier ticks;
+    /** A quarter of WatchdogSec; 0 without a watchdog. */
     private final long ping_ms;
     private final Thread thread;
     private volatile boolean running = true;
@@ -34,7 +35,7 @@ final class ServiceWatchdog implements AutoCloseable {
         this.notifier = notifier;
         this.snapshots = snapshots;
         this.ticks = ticks;
-        this.ping_ms = Math.max(1, notifier.watchdog_us() / 4000);
+        this.ping_ms = notifier.watchdog_us() == 0 ? 0 : Math.max(1, notifier.watchdog_us() / 4000);
         this.thread = new Thread(this::run, "pibms-systemd");
         this.thread.setDaemon(true);
     }
@@ -73,7 +74,10 @@ final class ServiceWatchdog implements AutoCloseable {
                     log.info("told systemd the daemon is ready (first good measurement)");
                 }
             }
-            if (notifier.watchdog_us() > 0 && now_ms >= nextPing_ms) {
+            if (ping_ms == 0 && ready) {
+                return; // no watchdog: READY=1 was all there was to say
+            }
+            if (ping_ms > 0 && now_ms >= nextPing_ms) {
                 nextPing_ms = now_ms + ping_ms;
                 long count = ticks.getAsLong();
                 if (count != lastTicks) {
@@ -88,12 +92,8 @@ final class ServiceWatchdog implements AutoCloseable {
                     stallReported = true;
                 }
             }
-            long sleep_ms = ready ? Math.max(1, nextPing_ms - monotonic_ms()) : READY_POLL_ms;
-            if (notifier.watchdog_us() == 0 && ready) {
-                return;
-            }
             try {
-                Thread.sleep(sleep_ms);
+                Thread.sleep(ready ? Math.max(1, nextPing_ms - monotonic_ms()) : READY_POLL_ms);
             } catch (InterruptedException e) {
                 return;
             }

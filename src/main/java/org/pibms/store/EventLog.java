@@ -174,10 +174,7 @@ public final class EventLog implements EventSink, AutoCloseable {
                     taken++;
                 }
             }
-            long overflows = queueOverflows.getAndSet(0);
-            if (overflows > 0) {
-                dropped += overflows;
-            }
+            dropped += queueOverflows.getAndSet(0);
             writeBacklog();
             synchronized (progress) {
                 handled += taken;

@@ -345,16 +345,19 @@ public final class StateFile implements StateStore {
         }
         for (String entry : text.split(",", -1)) {
             int colon = entry.indexOf(':');
-            String id = colon < 0 ? entry : entry.substring(0, colon);
+            if (colon < 0) {
+                throw new Unusable("'" + TRIPS + "' has '" + entry + "', not fault:count");
+            }
+            String id = entry.substring(0, colon);
             FaultId fault = FaultId.fromId(id)
                     .orElseThrow(() -> new Unusable("'" + TRIPS + "' names an unknown fault '" + id + "'"));
             long count;
             try {
                 count = Long.parseLong(entry.substring(colon + 1));
-            } catch (NumberFormatException | IndexOutOfBoundsException e) {
-                throw new Unusable("'" + TRIPS + "' has '" + entry + "', not fault:count");
+            } catch (NumberFormatException e) {
+                count = -1;
             }
-            if (colon < 0 || count < 0) {
+            if (count < 0) {
                 throw new Unusable("'" + TRIPS + "' has '" + entry + "', not fault:count");
             }
             trips.put(fault, count);
