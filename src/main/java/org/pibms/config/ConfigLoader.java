@@ -30,6 +30,7 @@ import org.pibms.core.settings.ControlSettings;
 import org.pibms.core.settings.DaemonSettings;
 import org.pibms.core.settings.HardwareSettings;
 import org.pibms.core.settings.PackSettings;
+import org.pibms.core.settings.PortSettings;
 import org.pibms.core.settings.LowPowerSettings;
 import org.pibms.core.settings.OpenWireSettings;
 import org.pibms.core.settings.OutputSettings;
@@ -58,6 +59,10 @@ public final class ConfigLoader {
     static final String DEFAULT_SOCKET = "/run/pibms/pibms.sock";
     static final String DEFAULT_STATE_DIRECTORY = "/var/lib/pibms";
     static final int MAX_OUTPUTS = 8;
+    static final int MAX_PORTS = 8;
+    private static final List<Integer> STANDARD_BAUD = List.of(1200, 2400, 4800, 9600, 19200, 38400, 57600,
+            115200, 230400);
+    private static final Pattern PASSWORD = Pattern.compile("[\\x21-\\x7E]{4,16}");
     private static final long MAX_FILE_BYTES = 1 << 20;
     private static final Pattern SENSOR_NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
     /** Reserved for the simulator's air temperature ({@code pibms sim temp ambient}). */
@@ -169,6 +174,7 @@ public final class ConfigLoader {
         DaemonSettings daemon = daemon(root.section("daemon"), directory);
         SocSettings soc = soc(root.section("soc"), pack, hardware, protection);
         RecorderSettings recorder = recorder(root.section("recorder"), directory);
+        List<PortSettings> ports = ports(root, directory);
         Optional<SimulationSettings> simulation = root.has("simulation")
                 ? Optional.of(simulation(root.section("simulation"), pack))
                 : Optional.empty();
@@ -178,7 +184,7 @@ public final class ConfigLoader {
             throw new ConfigException(problems.sorted());
         }
         return new Settings(pack, protection, sensors, hardware, outputs, switching, lowPower, balancing, openWire,
-                control, daemon, soc, recorder, simulation);
+                control, daemon, soc, recorder, ports, simulation);
     }
 
     private static PackSettings pack(Section s) {
@@ -688,6 +694,66 @@ public final class ConfigLoader {
             }
         }
         return new RecorderSettings(path, interval, Math.round(maxFile * 1024 * 1024), keep);
+    }
+
+    /**
+     * The serial ports and what each speaks. Protocols that later versions bring are named so a
+     * user who writes one learns why it is refused.
+     */
+    private static List<PortSettings> ports(Section root, Path directory) {
+        List<Section> items = root.sectionList("ports");
+        if (items.size() > MAX_PORTS) {
+            root.problem("ports", items.size() + " ports configured; at most " + MAX_PORTS + " are supported");
+        }
+        List<PortSettings> ports = new ArrayList<>();
+        Map<Path, Integer> deviceLine = new HashMap<>();
+        for (Section item : items) {
+            String deviceText = item.requiredText("device");
+            String protocolText = item.requiredText("protocol");
+            int baud = item.optionalInt("baud", 19200, 300, 921_600);
+            boolean rs485 = item.optionalBoolean("rs485", false);
+            String password = item.optionalText("password", "");
+            String sign = item.optionalText("current_sign", "discharge_positive");
+            String order = item.optionalText("mos_byte_order", "charge_first");
+            item.finish();
+            Path device = Path.of("/dev/null");
+            if (deviceText.isBlank()) {
+                item.problem("device", "no device given, e.g. /dev/ttyUSB0");
+            } else {
+                try {
+                    device = directory.resolve(deviceText).normalize();
+                    Integer earlier = deviceLine.putIfAbsent(device, item.positionOf("device").line());
+                    if (earlier != null) {
+                        item.problem("device", device + " is already the port at line " + earlier);
+                    }
+                } catch (InvalidPathException e) {
+                    item.problem("device", "not a usable path: " + e.getReason());
+                }
+            }
+            if (!protocolText.isEmpty() && !protocolText.equals("ant")) {
+                item.problem("protocol", protocolText.equals("modbus") || protocolText.equals("slcan")
+                        ? protocolText + " is not available in this version of pibms; it serves ant"
+                        : "expected ant, got '" + protocolText + "'");
+            }
+            if (!STANDARD_BAUD.contains(baud)) {
+                item.problem("baud", baud + " is not a standard rate; use one of " + STANDARD_BAUD);
+            }
+            if (item.has("password") && !PASSWORD.matcher(password).matches()) {
+                item.problem("password", "use 4 to 16 printable ASCII characters without spaces (an ANT client"
+                        + " sends it as ASCII); leave it out to make the port read-only");
+            }
+            if (!sign.equals("discharge_positive") && !sign.equals("charge_positive")) {
+                item.problem("current_sign", "expected discharge_positive (as an ANT BMS) or charge_positive, got '"
+                        + sign + "'");
+            }
+            if (!order.equals("charge_first") && !order.equals("discharge_first")) {
+                item.problem("mos_byte_order", "expected charge_first or discharge_first, got '" + order + "'");
+            }
+            ports.add(new PortSettings(device, PortSettings.Protocol.ANT, baud, rs485,
+                    password.isEmpty() ? Optional.empty() : Optional.of(password),
+                    !sign.equals("charge_positive"), !order.equals("discharge_first")));
+        }
+        return ports;
     }
 
     private static SimulationSettings simulation(Section s, PackSettings pack) {

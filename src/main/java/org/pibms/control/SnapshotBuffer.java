@@ -15,6 +15,7 @@ import org.pibms.core.PackState;
 import org.pibms.core.SocCalibration;
 import org.pibms.core.SocState;
 import org.pibms.core.SnapshotSource;
+import org.pibms.core.settings.ProtectionSettings;
 
 /**
  * Hands the tick's results from the control thread to every reader without the control thread
@@ -88,6 +89,7 @@ public final class SnapshotBuffer implements SnapshotSource {
     private final int[] faultThreshold = new int[FaultId.count()];
     private long latchedMask;
     private long starts;
+    private ProtectionSettings protectionSettings;
     private final long[] trips = new long[FaultId.count()];
 
     private volatile PackSnapshot latest;
@@ -174,6 +176,7 @@ public final class SnapshotBuffer implements SnapshotSource {
             }
             this.latchedMask = protection.persistent();
             this.starts = starts;
+            this.protectionSettings = protection.settings();
         } finally {
             lock.unlockWrite(stamp);
         }
@@ -224,6 +227,7 @@ public final class SnapshotBuffer implements SnapshotSource {
                 .faults(faults())
                 .latched(FaultId.fromMask(latchedMask))
                 .counters(counters())
+                .protection(protectionSettings)
                 .build();
     }
 

@@ -3,6 +3,7 @@ package org.pibms.core;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.pibms.core.settings.ProtectionSettings;
 
 /**
  * An immutable picture of the pack at the end of one control tick: what the control socket,
@@ -46,6 +47,7 @@ public final class PackSnapshot {
     private final List<ActiveFault> faults;
     private final Set<FaultId> latched;
     private final Counters counters;
+    private final ProtectionSettings protection;
 
     private PackSnapshot(Builder b) {
         this.sequence = b.sequence;
@@ -89,6 +91,7 @@ public final class PackSnapshot {
         this.faults = List.copyOf(b.faults);
         this.latched = b.latched.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(b.latched));
         this.counters = b.counters;
+        this.protection = b.protection;
     }
 
     public static Builder builder() {
@@ -305,6 +308,14 @@ public final class PackSnapshot {
         return counters;
     }
 
+    /**
+     * The protection limits in force at this tick: the config's, with any run-time change; null
+     * where a snapshot was built without them.
+     */
+    public ProtectionSettings protection() {
+        return protection;
+    }
+
     /** The active faults, warnings and alarms, in table order. */
     public List<ActiveFault> faults() {
         return faults;
@@ -356,8 +367,14 @@ public final class PackSnapshot {
         private List<ActiveFault> faults = List.of();
         private Set<FaultId> latched = Set.of();
         private Counters counters = Counters.NONE;
+        private ProtectionSettings protection;
 
         private Builder() {
+        }
+
+        public Builder protection(ProtectionSettings protection) {
+            this.protection = protection;
+            return this;
         }
 
         public Builder latched(Set<FaultId> latched) {

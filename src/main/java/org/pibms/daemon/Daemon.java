@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,7 @@ import org.pibms.core.CommandSink;
 import org.pibms.core.Event;
 import org.pibms.core.FaultId;
 import org.pibms.core.MeasurementRecorder;
+import org.pibms.core.Origin;
 import org.pibms.core.PackSnapshot;
 import org.pibms.core.SavedState;
 import org.pibms.core.SnapshotSource;
@@ -28,13 +30,16 @@ import org.pibms.core.StateStore;
 import org.pibms.core.SystemClock;
 import org.pibms.core.settings.DaemonSettings;
 import org.pibms.core.settings.OutputSettings;
+import org.pibms.core.settings.PortSettings;
 import org.pibms.core.settings.RecorderSettings;
 import org.pibms.core.settings.SensorLocation;
 import org.pibms.core.settings.Settings;
 import org.pibms.core.settings.SwitchingSettings;
+import org.pibms.core.settings.TemperatureSensorSettings;
 import org.pibms.hw.Board;
 import org.pibms.hw.BusException;
 import org.pibms.hw.pi4j.Pi4jBoard;
+import org.pibms.protocol.ant.AntServer;
 import org.pibms.sim.SimulatedClock;
 import org.pibms.sim.Simulator;
 import org.pibms.store.CsvRecorder;
@@ -42,6 +47,7 @@ import org.pibms.store.EventLog;
 import org.pibms.store.EventRecord;
 import org.pibms.store.StateFile;
 import org.pibms.store.StoreException;
+import org.pibms.transport.serial.SerialLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +63,8 @@ public final class Daemon implements AutoCloseable {
     private static final long STATE_CHECK_ms = 1000;
     private static final long EVENT_FLUSH_ms = 500;
     private static final long LOOP_STOP_ms = 1000;
+    /** A gap this long inside a frame ends it, as on the ANT's own clients (50 ms). */
+    private static final int PORT_QUIET_ms = 50;
 
     private final Settings settings;
     private final ControlSocketServer socket;
@@ -69,6 +77,7 @@ public final class Daemon implements AutoCloseable {
     private final EventLog events;
     private final CsvRecorder recorder;
     private final Optional<ServiceWatchdog> watchdog;
+    private final List<PortService> ports = new ArrayList<>();
     private boolean closed;
 
     private Daemon(Settings settings, ControlSocketServer socket, Board board, SnapshotBuffer snapshots,
@@ -287,6 +296,7 @@ public final class Daemon implements AutoCloseable {
     private void run() {
         loop.start();
         socket.start(new ControlService(snapshots, commands));
+        startPorts();
         int interval = settings.daemon().statusLogInterval_s();
         if (interval > 0) {
             reporter.scheduleAtFixedRate(this::logStatus, interval, interval, TimeUnit.SECONDS);
@@ -297,6 +307,26 @@ public final class Daemon implements AutoCloseable {
                 version(), settings.pack().cellCount(), settings.pack().chemistry().id().toUpperCase(Locale.ROOT),
                 settings.pack().capacity_mAh() / 1000.0, describeSource(), settings.control().period_ms(),
                 socket.path(), settings.daemon().stateDirectory(), watchdog.isPresent() ? "; under systemd" : "");
+    }
+
+    /** One thread per configured serial port; a port that cannot be opened yet is retried, not fatal. */
+    private void startPorts() {
+        long start_ms = System.nanoTime() / 1_000_000;
+        for (PortSettings port : settings.ports()) {
+            AntServer.Options options = new AntServer.Options(port.password(), port.dischargePositive(),
+                    port.chargeMosFirst(), settings.pack().chemistry(),
+                    settings.temperatureSensors().stream().map(TemperatureSensorSettings::location).toList(),
+                    "PIBMS" + settings.pack().cellCount() + "S", "pibms " + version());
+            AntServer server = new AntServer(options, snapshots, commands, new Origin("ant", port.device().toString()),
+                    start_ms);
+            PortService service = new PortService(SerialLink.opener(port.device(), port.baud(), port.rs485(),
+                    PORT_QUIET_ms), server, () -> System.nanoTime() / 1_000_000);
+            ports.add(service);
+            service.start();
+            if (port.password().isEmpty()) {
+                log.info("port {}: read-only (no password configured): writes are refused", port.device());
+            }
+        }
     }
 
     private String describeSource() {
@@ -320,6 +350,11 @@ public final class Daemon implements AutoCloseable {
 
     public CommandSink commands() {
         return commands;
+    }
+
+    /** Deadlines the control loop missed because a tick ran past its period. */
+    long overruns() {
+        return loop.overruns();
     }
 
     /** Blocks until the control loop has ended. */
@@ -348,6 +383,7 @@ public final class Daemon implements AutoCloseable {
         watchdog.ifPresent(ServiceWatchdog::stopping);
         reporter.shutdownNow();
         socket.close();
+        ports.forEach(PortService::close);
         try {
             if (!loop.stop(LOOP_STOP_ms)) {
                 log.error("the control loop did not stop within {} ms (a tick is stuck, in a driver perhaps):"

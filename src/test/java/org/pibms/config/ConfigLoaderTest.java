@@ -18,6 +18,7 @@ import org.pibms.core.Chemistry;
 import org.pibms.core.FaultId;
 import java.util.Optional;
 import org.pibms.core.settings.HardwareSettings;
+import org.pibms.core.settings.PortSettings;
 import org.pibms.core.settings.SensorLocation;
 import org.pibms.core.settings.ThermistorSettings;
 import org.pibms.core.settings.Settings;
@@ -167,6 +168,56 @@ class ConfigLoaderTest {
         assertThat(s.daemon().socket()).isEqualTo(dir.resolve("run/x.sock").toAbsolutePath());
     }
 
+    @Test
+    void portsTakeTheirDefaultsAndRelativeDevicesFromTheFilesDirectory() throws Exception {
+        Settings s = load(MINIMAL + """
+                ports:
+                  - device: /dev/ttyUSB0
+                    protocol: ant
+                  - device: ptys/bms
+                    protocol: ant
+                    baud: 9600
+                    rs485: true
+                    password: "12345678"
+                    current_sign: charge_positive
+                    mos_byte_order: discharge_first
+                """);
+        assertThat(s.ports()).containsExactly(
+                new PortSettings(Path.of("/dev/ttyUSB0"), PortSettings.Protocol.ANT, 19200, false, Optional.empty(),
+                        true, true),
+                new PortSettings(dir.resolve("ptys/bms").toAbsolutePath(), PortSettings.Protocol.ANT, 9600, true,
+                        Optional.of("12345678"), false, false));
+        assertThat(load(MINIMAL).ports()).isEmpty();
+    }
+
+    @Test
+    void badPortsAreNamedAtTheirLine() throws Exception {
+        Path file = write(MINIMAL + """
+                ports:
+                  - device: /dev/ttyUSB0
+                    protocol: modbus
+                    baud: 12345
+                    password: "a b"
+                  - device: /dev/ttyUSB0
+                    protocol: ant
+                    current_sign: backwards
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigProblem::toString)
+                        .containsExactly(
+                                file + ":8:15: ports[1].protocol: modbus is not available in this version of pibms;"
+                                        + " it serves ant",
+                                file + ":9:11: ports[1].baud: 12345 is not a standard rate; use one of [1200, 2400,"
+                                        + " 4800, 9600, 19200, 38400, 57600, 115200, 230400]",
+                                file + ":10:15: ports[1].password: use 4 to 16 printable ASCII characters without"
+                                        + " spaces (an ANT client sends it as ASCII); leave it out to make the port"
+                                        + " read-only",
+                                file + ":11:13: ports[2].device: /dev/ttyUSB0 is already the port at line 7",
+                                file + ":13:19: ports[2].current_sign: expected discharge_positive (as an ANT BMS)"
+                                        + " or charge_positive, got 'backwards'"));
+    }
+
     static Stream<Arguments> badFiles() {
         return Stream.of(
                 Arguments.of("cell count below 8", MINIMAL.replace("cells: 16", "cells: 4"),
@@ -184,7 +235,7 @@ class ConfigLoaderTest {
                                 "4:3: pack.capacity_ah: unknown key (did you mean 'capacity_Ah'?)")),
                 Arguments.of("unknown top-level key", MINIMAL + "colour: blue\n",
                         List.of("6:1: colour: unknown key (known keys: pack, control, hardware, protection,"
-                                + " temperature_sensors, outputs, switching, low_power, balancing, open_wire, daemon, soc, recorder, simulation)")),
+                                + " temperature_sensors, outputs, switching, low_power, balancing, open_wire, daemon, soc, recorder, ports, simulation)")),
                 Arguments.of("missing pack section", "control:\n  period_ms: 100\n",
                         List.of("1:1: pack: missing section", "1:1: temperature_sensors: no sensor with location: cell; the charge and discharge"
                                 + " temperature limits need at least one, or the pack could be charged while frozen")),

@@ -8,6 +8,7 @@ import java.util.Optional;
  * consistent with the others.
  *
  * @param outputs    the digital outputs (DO1–DO3), in config order
+ * @param ports      the serial ports and the protocol each serves
  * @param simulation present when the daemon runs on the built-in simulated pack
  */
 public record Settings(
@@ -24,11 +25,13 @@ public record Settings(
         DaemonSettings daemon,
         SocSettings soc,
         RecorderSettings recorder,
+        List<PortSettings> ports,
         Optional<SimulationSettings> simulation) {
 
     public Settings {
         temperatureSensors = List.copyOf(temperatureSensors);
         outputs = List.copyOf(outputs);
+        ports = List.copyOf(ports);
     }
 
     public List<String> temperatureSensorNames() {
