@@ -140,7 +140,10 @@ public final class AntServer {
             oldPassword[at] = (byte) (value >>> 8);
             oldPassword[at + 1] = (byte) value;
             if (address == OLD_PASSWORD_LAST) {
-                return authenticate(oldPassword, now_ms) ? null : "wrong password (old protocol, registers F1-F4)";
+                boolean ok = authenticate(oldPassword, now_ms);
+                // Each attempt needs all four registers: nothing of an earlier one carries over.
+                Arrays.fill(oldPassword, (byte) 0);
+                return ok ? null : "wrong password (old protocol, registers F1-F4)";
             }
             return null;
         }

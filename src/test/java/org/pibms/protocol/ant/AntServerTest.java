@@ -254,6 +254,9 @@ class AntServerTest {
         // A wrong last pair locks the link again.
         assertThat(ask(server, hex("A5 A5 F4 37 39 64"), 6000).refusal()).contains("wrong password");
         assertThat(ask(server, hex("A5 A5 FA 00 01 FB"), 6000).refusal()).contains("no valid password");
+        // The right last pair alone is not enough: the first three of the earlier attempt are gone.
+        assertThat(ask(server, hex("A5 A5 F4 37 38 63"), 7000).refusal()).contains("wrong password");
+        assertThat(ask(server, hex("A5 A5 FA 00 01 FB"), 7000).refusal()).contains("no valid password");
         assertThat(commands.received).hasSize(2);
     }
 
