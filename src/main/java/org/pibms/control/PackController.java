@@ -242,19 +242,7 @@ public final class PackController implements ControlLoop.Task {
     }
 
     private static String describe(Command command) {
-        if (command instanceof ControlCommand.SetMos mos) {
-            return "mos " + mos.path().id() + " " + (mos.on() ? "on" : "off");
-        }
-        if (command instanceof ControlCommand.ResetFaults) {
-            return "fault reset";
-        }
-        if (command instanceof ControlCommand.SetProtection set) {
-            return "set protection." + set.key() + " " + set.value();
-        }
-        if (command instanceof ControlCommand.SetBalancing set) {
-            return "balance " + set.command().id();
-        }
-        return "sim " + command;
+        return command instanceof ControlCommand control ? control.describe() : "sim " + command;
     }
 
     /** @return the answer, or null when it is given later in this tick */

@@ -6,6 +6,9 @@ import java.util.Optional;
 /** Commands that operate the BMS: manual MOS control, fault reset and run-time limit changes. */
 public sealed interface ControlCommand extends Command {
 
+    /** The command as the event log and the answers name it, e.g. {@code mos charge off}. */
+    String describe();
+
     /** A current path through the MOSFETs. */
     enum Path {
         CHARGE, DISCHARGE;
@@ -29,10 +32,20 @@ public sealed interface ControlCommand extends Command {
      * off, it never overrides a protection.
      */
     record SetMos(Path path, boolean on) implements ControlCommand {
+
+        @Override
+        public String describe() {
+            return "mos " + path.id() + " " + (on ? "on" : "off");
+        }
     }
 
     /** Ends every manual-reset and locked-out fault whose cause is gone, and re-runs the open-wire check. */
     record ResetFaults() implements ControlCommand {
+
+        @Override
+        public String describe() {
+            return "fault reset";
+        }
     }
 
     /**
@@ -40,9 +53,19 @@ public sealed interface ControlCommand extends Command {
      * = 3600. Validated by the same rules as the config file; lasts until the daemon restarts.
      */
     record SetProtection(String key, String value) implements ControlCommand {
+
+        @Override
+        public String describe() {
+            return "set protection." + key + " " + value;
+        }
     }
 
     /** {@code pibms balance on|off|auto}: lasts until the next such command or a restart. */
     record SetBalancing(Balancing.Command command) implements ControlCommand {
+
+        @Override
+        public String describe() {
+            return "balance " + command.id();
+        }
     }
 }

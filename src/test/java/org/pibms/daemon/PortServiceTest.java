@@ -2,9 +2,7 @@ package org.pibms.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.util.HexFormat;
 import java.util.List;
@@ -14,9 +12,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.pibms.LogCapture;
 import org.pibms.core.Chemistry;
 import org.pibms.core.CommandResult;
 import org.pibms.core.Origin;
@@ -24,25 +22,13 @@ import org.pibms.core.PackSnapshot;
 import org.pibms.core.settings.SensorLocation;
 import org.pibms.protocol.ant.AntServer;
 import org.pibms.transport.ByteLink;
-import org.slf4j.LoggerFactory;
 
 /** One port's thread: answers, survives a vanishing device and says so once. */
 class PortServiceTest {
 
     private static final HexFormat HEX = HexFormat.ofDelimiter(" ").withUpperCase();
-    private final Logger logger = (Logger) LoggerFactory.getLogger(PortService.class);
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-
-    @BeforeEach
-    void captureLog() {
-        log.start();
-        logger.addAppender(log);
-    }
-
-    @AfterEach
-    void releaseLog() {
-        logger.detachAppender(log);
-    }
+    @RegisterExtension
+    final LogCapture log = new LogCapture(PortService.class);
 
     /** A device whose bytes the test types and reads, and which the test can unplug. */
     static final class Pipe implements ByteLink {

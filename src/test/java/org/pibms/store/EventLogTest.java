@@ -3,39 +3,25 @@ package org.pibms.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.pibms.LogCapture;
 import org.pibms.core.Event;
-import org.slf4j.LoggerFactory;
 
 class EventLogTest {
 
     @TempDir
     Path dir;
 
-    private final Logger logger = (Logger) LoggerFactory.getLogger(EventLog.class);
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-
-    @BeforeEach
-    void captureTheLog() {
-        log.start();
-        logger.addAppender(log);
-    }
-
-    @AfterEach
-    void releaseTheLog() {
-        logger.detachAppender(log);
-    }
+    @RegisterExtension
+    final LogCapture log = new LogCapture(EventLog.class);
 
     private static Event fault(long time_ms, int cell) {
         return Event.of(time_ms, Event.Kind.FAULT, "tripped: cell_overvoltage, cell " + cell, "fault",

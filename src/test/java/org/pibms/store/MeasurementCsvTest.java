@@ -5,19 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.pibms.LogCapture;
 import org.pibms.core.Measurement;
-import org.slf4j.LoggerFactory;
 
 class MeasurementCsvTest {
 
@@ -29,19 +26,8 @@ class MeasurementCsvTest {
     Path dir;
 
     private final Measurement m = new Measurement(3, 2);
-    private final Logger logger = (Logger) LoggerFactory.getLogger(MeasurementCsv.class);
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-
-    @BeforeEach
-    void captureLog() {
-        log.start();
-        logger.addAppender(log);
-    }
-
-    @AfterEach
-    void releaseLog() {
-        logger.detachAppender(log);
-    }
+    @RegisterExtension
+    final LogCapture log = new LogCapture(MeasurementCsv.class);
 
     private static MeasurementCsv csv(String text) throws StoreException {
         return MeasurementCsv.read("in.csv", new StringReader(text), 3, SENSORS);

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,21 +17,20 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.pibms.LogCapture;
 import org.pibms.core.Counters;
 import org.pibms.core.FaultId;
 import org.pibms.core.SocCalibration;
 import org.pibms.core.StateStore;
 import org.pibms.core.SavedState;
 import org.pibms.core.SocState;
-import org.slf4j.LoggerFactory;
 
 class StateFileTest {
 
@@ -47,19 +44,8 @@ class StateFileTest {
     @TempDir
     Path dir;
 
-    private final Logger logger = (Logger) LoggerFactory.getLogger(StateFile.class);
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-
-    @BeforeEach
-    void captureTheLog() {
-        log.start();
-        logger.addAppender(log);
-    }
-
-    @AfterEach
-    void releaseTheLog() {
-        logger.detachAppender(log);
-    }
+    @RegisterExtension
+    final LogCapture log = new LogCapture(StateFile.class);
 
     @Test
     void aStateWithAnAnchorIsLoadedExactlyAsSaved() throws Exception {

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.pibms.core.Balancing;
 import org.pibms.core.Chemistry;
-import org.pibms.core.Command;
 import org.pibms.core.CommandResult;
 import org.pibms.core.CommandSink;
 import org.pibms.core.ControlCommand;
@@ -150,11 +149,11 @@ public final class AntServer {
         if (address == OLD_LOGIN || address == OLD_APPLY) {
             return null;
         }
-        Command command = switch (address) {
+        ControlCommand command = switch (address) {
             case OLD_DISCHARGE_MOS -> new ControlCommand.SetMos(ControlCommand.Path.DISCHARGE, value != 0);
             case OLD_CHARGE_MOS -> new ControlCommand.SetMos(ControlCommand.Path.CHARGE, value != 0);
             case OLD_AUTO_BALANCE -> new ControlCommand.SetBalancing(Balancing.Command.AUTO);
-            default -> AntRegisters.oldRegister(address).map(r -> (Command) r.write(value)).orElse(null);
+            default -> AntRegisters.oldRegister(address).map(r -> (ControlCommand) r.write(value)).orElse(null);
         };
         if (command == null) {
             return String.format("old-protocol write to register 0x%02X is not supported", address);
@@ -201,7 +200,7 @@ public final class AntServer {
     }
 
     private Answer control(int address, long now_ms) {
-        Command command = switch (address) {
+        ControlCommand command = switch (address) {
             case 0x0001 -> new ControlCommand.SetMos(ControlCommand.Path.DISCHARGE, false);
             case 0x0003 -> new ControlCommand.SetMos(ControlCommand.Path.DISCHARGE, true);
             case 0x0004 -> new ControlCommand.SetMos(ControlCommand.Path.CHARGE, false);
@@ -224,40 +223,27 @@ public final class AntServer {
     }
 
     /** Queues a write if the link is unlocked and waits for the control loop's answer. */
-    private CommandResult submit(Command command, long now_ms) {
+    private CommandResult submit(ControlCommand command, long now_ms) {
         if (options.password().isEmpty()) {
             return CommandResult.rejected("writes are disabled on this port: it has no password in the config");
         }
         if (now_ms >= unlockedUntil_ms) {
-            return CommandResult.rejected("refused " + describe(command) + ": no valid password within the last "
+            return CommandResult.rejected("refused " + command.describe() + ": no valid password within the last "
                     + UNLOCKED_ms / 1000 + " s");
         }
         CommandResult result;
         try {
             result = commands.submit(command, origin).get(COMMAND_TIMEOUT_ms, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return CommandResult.rejected(describe(command) + ": the control loop did not answer within " + COMMAND_TIMEOUT_ms
+            return CommandResult.rejected(command.describe() + ": the control loop did not answer within " + COMMAND_TIMEOUT_ms
                     + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return CommandResult.rejected(describe(command) + ": interrupted");
+            return CommandResult.rejected(command.describe() + ": interrupted");
         } catch (ExecutionException e) {
-            return CommandResult.rejected(describe(command) + ": " + e.getCause());
+            return CommandResult.rejected(command.describe() + ": " + e.getCause());
         }
-        return result.accepted() ? result : CommandResult.rejected(describe(command) + ": " + result.message());
-    }
-
-    private static String describe(Command command) {
-        if (command instanceof ControlCommand.SetMos mos) {
-            return "mos " + mos.path().id() + " " + (mos.on() ? "on" : "off");
-        }
-        if (command instanceof ControlCommand.SetBalancing balance) {
-            return "balance " + balance.command().id();
-        }
-        if (command instanceof ControlCommand.SetProtection set) {
-            return "set protection." + set.key() + " " + set.value();
-        }
-        return command.toString();
+        return result.accepted() ? result : CommandResult.rejected(command.describe() + ": " + result.message());
     }
 
     /** Unlocks writes when the password matches; a wrong one locks the link at once. */
@@ -302,9 +288,9 @@ public final class AntServer {
         if (address == OLD_CAPACITY || address == OLD_CAPACITY + 1) {
             value = s.capacity_mAh() * 1000L;
         } else if (address == OLD_REMAINING || address == OLD_REMAINING + 1) {
-            value = status.old(s, 0).remaining_uAh();
+            value = AntStatus.remaining_uAh(s);
         } else if (address == OLD_CYCLE || address == OLD_CYCLE + 1) {
-            value = status.old(s, 0).cycle_mAh();
+            value = AntStatus.discharged_mAh(s);
         } else {
             return 0xFFFF;
         }
@@ -332,10 +318,9 @@ public final class AntServer {
             AntRegisters.NEW.forEach((at, register) -> image.putShort(at, (short) register.read(protection)));
         }
         image.putShort(CELL_NUMBER, (short) s.cellCount());
-        OldStatusFrame frame = status.old(s, 0);
         image.putInt(NOMINAL_CAPACITY, Math.round(s.capacity_mAh() / 1000f));
-        image.putInt(REMAINING_CAPACITY, (int) Math.round(frame.remaining_uAh() / 1e6));
-        image.putInt(CYCLE_CAPACITY, (int) Math.round(frame.cycle_mAh() / 1e3));
+        image.putInt(REMAINING_CAPACITY, (int) Math.round(AntStatus.remaining_uAh(s) / 1e6));
+        image.putInt(CYCLE_CAPACITY, (int) Math.round(AntStatus.discharged_mAh(s) / 1e3));
         byte[] out = new byte[count];
         Arrays.fill(out, (byte) 0xFF);
         if (address < REGISTER_SPACE) {

@@ -167,7 +167,7 @@ final class AntStatus {
         return s.socValid() ? (int) Math.round(Math.max(0, Math.min(100, s.soc_pct()))) : 0;
     }
 
-    private static long remaining_uAh(PackSnapshot s) {
+    static long remaining_uAh(PackSnapshot s) {
         SocState soc = s.soc();
         if (soc != null) {
             return Math.max(0, Math.round(soc.charge_mAs() / 3.6));
@@ -175,7 +175,7 @@ final class AntStatus {
         return s.socValid() ? Math.round(s.soc_pct() * s.capacity_mAh() * 10) : 0;
     }
 
-    private static long discharged_mAh(PackSnapshot s) {
+    static long discharged_mAh(PackSnapshot s) {
         SocState soc = s.soc();
         return soc == null ? 0 : Math.round(soc.discharged_mAh());
     }

@@ -35,6 +35,11 @@ public final class NewFrames {
 
     /** A reply frame; the length byte is the data length. */
     static byte[] frame(int function, int address, byte[] data, byte[] trailer) {
+        return frame(function, address, data.length, data, trailer);
+    }
+
+    /** A frame whose length byte is {@code length}: the data length, or what a read asks for. */
+    private static byte[] frame(int function, int address, int length, byte[] data, byte[] trailer) {
         if (data.length > 255) {
             throw new IllegalArgumentException("at most 255 data bytes, got " + data.length);
         }
@@ -44,7 +49,7 @@ public final class NewFrames {
         frame[2] = (byte) function;
         frame[3] = (byte) address;
         frame[4] = (byte) (address >>> 8);
-        frame[5] = (byte) data.length;
+        frame[5] = (byte) length;
         System.arraycopy(data, 0, frame, 6, data.length);
         int crc = Crc16Modbus.of(frame, 1, 5 + data.length);
         frame[6 + data.length] = (byte) crc;
@@ -57,12 +62,7 @@ public final class NewFrames {
 
     /** A request frame, as a client sends it: reads carry a length and no data, writes their data. */
     public static byte[] request(int function, int address, int length, byte[] data) {
-        byte[] frame = frame(function, address, data, NO_TRAILER);
-        frame[5] = (byte) length;
-        int crc = Crc16Modbus.of(frame, 1, 5 + data.length);
-        frame[6 + data.length] = (byte) crc;
-        frame[7 + data.length] = (byte) (crc >>> 8);
-        return frame;
+        return frame(function, address, length, data, NO_TRAILER);
     }
 
     /** The device-info reply: model and software version, 16 ASCII bytes each, NUL-padded. */
