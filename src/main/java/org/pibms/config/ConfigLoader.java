@@ -29,6 +29,7 @@ import org.pibms.core.settings.BalancingSettings;
 import org.pibms.core.settings.ControlSettings;
 import org.pibms.core.settings.DaemonSettings;
 import org.pibms.core.settings.HardwareSettings;
+import org.pibms.core.settings.ModbusTcpSettings;
 import org.pibms.core.settings.PackSettings;
 import org.pibms.core.settings.PortSettings;
 import org.pibms.core.settings.LowPowerSettings;
@@ -62,6 +63,11 @@ public final class ConfigLoader {
     static final int MAX_PORTS = 8;
     private static final List<Integer> STANDARD_BAUD = List.of(1200, 2400, 4800, 9600, 19200, 38400, 57600,
             115200, 230400);
+    private static final List<String> ANT_KEYS = List.of("password", "current_sign", "mos_byte_order");
+    private static final List<String> MODBUS_KEYS = List.of("unit_id", "writes");
+    private static final Pattern IP_LITERAL = Pattern.compile(
+            "(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+    private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}");
     private static final Pattern PASSWORD = Pattern.compile("[\\x21-\\x7E]{4,16}");
     private static final long MAX_FILE_BYTES = 1 << 20;
     private static final Pattern SENSOR_NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
@@ -175,6 +181,7 @@ public final class ConfigLoader {
         SocSettings soc = soc(root.section("soc"), pack, hardware, protection);
         RecorderSettings recorder = recorder(root.section("recorder"), directory);
         List<PortSettings> ports = ports(root, directory);
+        Optional<ModbusTcpSettings> modbusTcp = modbusTcp(root.section("modbus_tcp"));
         Optional<SimulationSettings> simulation = root.has("simulation")
                 ? Optional.of(simulation(root.section("simulation"), pack))
                 : Optional.empty();
@@ -184,7 +191,7 @@ public final class ConfigLoader {
             throw new ConfigException(problems.sorted());
         }
         return new Settings(pack, protection, sensors, hardware, outputs, switching, lowPower, balancing, openWire,
-                control, daemon, soc, recorder, ports, simulation);
+                control, daemon, soc, recorder, ports, modbusTcp, simulation);
     }
 
     private static PackSettings pack(Section s) {
@@ -715,6 +722,8 @@ public final class ConfigLoader {
             String password = item.optionalText("password", "");
             String sign = item.optionalText("current_sign", "discharge_positive");
             String order = item.optionalText("mos_byte_order", "charge_first");
+            int unitId = item.optionalInt("unit_id", 1, 1, 247);
+            boolean writes = item.optionalBoolean("writes", false);
             item.finish();
             Path device = Path.of("/dev/null");
             if (deviceText.isBlank()) {
@@ -730,13 +739,24 @@ public final class ConfigLoader {
                     item.problem("device", "not a usable path: " + e.getReason());
                 }
             }
-            if (!protocolText.isEmpty() && !protocolText.equals("ant")) {
-                item.problem("protocol", protocolText.equals("modbus") || protocolText.equals("slcan")
-                        ? protocolText + " is not available in this version of pibms; it serves ant"
-                        : "expected ant, got '" + protocolText + "'");
-            }
             if (!STANDARD_BAUD.contains(baud)) {
                 item.problem("baud", baud + " is not a standard rate; use one of " + STANDARD_BAUD);
+            }
+            boolean modbus = protocolText.equals("modbus");
+            if (!protocolText.isEmpty() && !modbus && !protocolText.equals("ant")) {
+                item.problem("protocol", protocolText.equals("slcan")
+                        ? "slcan is not available in this version of pibms; it serves ant and modbus"
+                        : "expected ant or modbus, got '" + protocolText + "'");
+            }
+            for (String key : modbus ? ANT_KEYS : MODBUS_KEYS) {
+                if (item.has(key)) {
+                    item.problem(key, key + " applies to " + (modbus ? "ant" : "modbus") + " ports, and this one"
+                            + " serves " + (modbus ? "modbus" : "ant"));
+                }
+            }
+            if (modbus) {
+                ports.add(new PortSettings(device, baud, rs485, new PortSettings.Modbus(unitId, writes)));
+                continue;
             }
             if (item.has("password") && !PASSWORD.matcher(password).matches()) {
                 item.problem("password", "use 4 to 16 printable ASCII characters without spaces (an ANT client"
@@ -749,11 +769,34 @@ public final class ConfigLoader {
             if (!order.equals("charge_first") && !order.equals("discharge_first")) {
                 item.problem("mos_byte_order", "expected charge_first or discharge_first, got '" + order + "'");
             }
-            ports.add(new PortSettings(device, PortSettings.Protocol.ANT, baud, rs485,
+            ports.add(new PortSettings(device, baud, rs485, new PortSettings.Ant(
                     password.isEmpty() ? Optional.empty() : Optional.of(password),
-                    !sign.equals("charge_positive"), !order.equals("discharge_first")));
+                    !sign.equals("charge_positive"), !order.equals("discharge_first"))));
         }
         return ports;
+    }
+
+    /** The Modbus TCP server: off unless enabled, and then on loopback unless an address is given. */
+    private static Optional<ModbusTcpSettings> modbusTcp(Section s) {
+        boolean enabled = s.optionalBoolean("enabled", false);
+        String address = s.optionalText("address", "127.0.0.1");
+        int port = s.optionalInt("port", 5020, 1, 65_535);
+        boolean writes = s.optionalBoolean("writes", false);
+        s.finish();
+        if (!IP_LITERAL.matcher(address).matches() && !(address.contains(":") && isAddress(address))) {
+            s.problem("address", "expected an IP address such as 127.0.0.1 (this Pi only) or 0.0.0.0 (every"
+                    + " network), got '" + address + "'");
+        }
+        return enabled ? Optional.of(new ModbusTcpSettings(address, port, writes)) : Optional.empty();
+    }
+
+    /** An IPv6 literal: up to eight groups of hex digits, at most one "::". */
+    private static boolean isAddress(String text) {
+        if (!IPV6_LITERAL.matcher(text).matches() || text.indexOf("::") != text.lastIndexOf("::")) {
+            return false;
+        }
+        int groups = text.replace("::", ":x:").split(":", -1).length;
+        return groups <= 8 && (text.contains("::") || groups == 8);
     }
 
     private static SimulationSettings simulation(Section s, PackSettings pack) {

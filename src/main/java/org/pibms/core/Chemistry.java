@@ -6,9 +6,20 @@ import java.util.Optional;
 /** Cell chemistry of the pack; selects the default OCV curve and protection limits. */
 public enum Chemistry {
     /** Lithium iron phosphate, about 3.2 V nominal, flat OCV plateau. */
-    LFP,
+    LFP(3200),
     /** Lithium nickel manganese cobalt oxide, about 3.7 V nominal, sloped OCV curve. */
-    NMC;
+    NMC(3700);
+
+    private final int nominalCell_mV;
+
+    Chemistry(int nominalCell_mV) {
+        this.nominalCell_mV = nominalCell_mV;
+    }
+
+    /** The cell voltage energy and power ratings are given at. */
+    public int nominalCell_mV() {
+        return nominalCell_mV;
+    }
 
     /** The name used in the config file and on the wire. */
     public String id() {

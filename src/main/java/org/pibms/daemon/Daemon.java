@@ -1,6 +1,7 @@
 package org.pibms.daemon;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -39,7 +40,13 @@ import org.pibms.core.settings.TemperatureSensorSettings;
 import org.pibms.hw.Board;
 import org.pibms.hw.BusException;
 import org.pibms.hw.pi4j.Pi4jBoard;
+import org.pibms.protocol.StreamServer;
 import org.pibms.protocol.ant.AntServer;
+import org.pibms.protocol.ant.AntSession;
+import org.pibms.protocol.modbus.ModbusRtuSession;
+import org.pibms.protocol.modbus.ModbusServer;
+import org.pibms.protocol.modbus.ModbusTcpSession;
+import org.pibms.protocol.modbus.SunSpecMap;
 import org.pibms.sim.SimulatedClock;
 import org.pibms.sim.Simulator;
 import org.pibms.store.CsvRecorder;
@@ -64,7 +71,12 @@ public final class Daemon implements AutoCloseable {
     private static final long EVENT_FLUSH_ms = 500;
     private static final long LOOP_STOP_ms = 1000;
     /** A gap this long inside a frame ends it, as on the ANT's own clients (50 ms). */
-    private static final int PORT_QUIET_ms = 50;
+    private static final int ANT_QUIET_ms = 50;
+    /**
+     * How long a Modbus port's read waits before the line counts as quiet: what ends a frame of
+     * unknown length, and frames a USB adapter held back past t3.5 (docs/protocols/modbus.md).
+     */
+    private static final int MODBUS_QUIET_ms = 20;
 
     private final Settings settings;
     private final ControlSocketServer socket;
@@ -78,6 +90,7 @@ public final class Daemon implements AutoCloseable {
     private final CsvRecorder recorder;
     private final Optional<ServiceWatchdog> watchdog;
     private final List<PortService> ports = new ArrayList<>();
+    private Optional<TcpService> modbusTcp = Optional.empty();
     private boolean closed;
 
     private Daemon(Settings settings, ControlSocketServer socket, Board board, SnapshotBuffer snapshots,
@@ -312,21 +325,64 @@ public final class Daemon implements AutoCloseable {
     /** One thread per configured serial port; a port that cannot be opened yet is retried, not fatal. */
     private void startPorts() {
         long start_ms = System.nanoTime() / 1_000_000;
+        String model = "PIBMS" + settings.pack().cellCount() + "S";
+        String serialNumber = DeviceIdentity.serialNumber();
         for (PortSettings port : settings.ports()) {
-            AntServer.Options options = new AntServer.Options(port.password(), port.dischargePositive(),
-                    port.chargeMosFirst(), settings.pack().chemistry(),
-                    settings.temperatureSensors().stream().map(TemperatureSensorSettings::location).toList(),
-                    "PIBMS" + settings.pack().cellCount() + "S", "pibms " + version());
-            AntServer server = new AntServer(options, snapshots, commands, new Origin("ant", port.device().toString()),
-                    start_ms);
+            String device = port.device().toString();
+            StreamServer server;
+            int quiet_ms;
+            if (port.speaks() instanceof PortSettings.Modbus modbus) {
+                SunSpecMap map = new SunSpecMap(sunSpecDevice(serialNumber, modbus.unitId(), modbus.writes()));
+                server = new ModbusRtuSession(new ModbusServer(map, snapshots, commands, new Origin("modbus", device),
+                        modbus.writes()), modbus.unitId(), port.baud());
+                quiet_ms = MODBUS_QUIET_ms;
+                log.info("port {}: SunSpec map at {}, {} registers; writes {}", device, SunSpecMap.BASE,
+                        map.registers(), modbus.writes() ? "enabled" : "disabled");
+            } else {
+                PortSettings.Ant ant = (PortSettings.Ant) port.speaks();
+                AntServer.Options options = new AntServer.Options(ant.password(), ant.dischargePositive(),
+                        ant.chargeMosFirst(), settings.pack().chemistry(), sensorLocations(), model,
+                        "pibms " + version());
+                server = new AntSession(new AntServer(options, snapshots, commands, new Origin("ant", device),
+                        start_ms));
+                quiet_ms = ANT_QUIET_ms;
+                if (ant.password().isEmpty()) {
+                    log.info("port {}: read-only (no password configured): writes are refused", device);
+                }
+            }
             PortService service = new PortService(SerialLink.opener(port.device(), port.baud(), port.rs485(),
-                    PORT_QUIET_ms), server, () -> System.nanoTime() / 1_000_000);
+                    quiet_ms), server, System::nanoTime);
             ports.add(service);
             service.start();
-            if (port.password().isEmpty()) {
-                log.info("port {}: read-only (no password configured): writes are refused", port.device());
-            }
         }
+        settings.modbusTcp().ifPresent(tcp -> {
+            SunSpecMap map = new SunSpecMap(sunSpecDevice(serialNumber, 0, tcp.writes()));
+            TcpService service = new TcpService("Modbus TCP", new InetSocketAddress(tcp.address(), tcp.port()),
+                    peer -> new ModbusTcpSession(new ModbusServer(map, snapshots, commands,
+                            new Origin("modbus-tcp", peer), tcp.writes())),
+                    System::nanoTime, PortService.FIRST_RETRY_ms);
+            modbusTcp = Optional.of(service);
+            service.start();
+            if (tcp.writes() && !isLoopback(tcp.address())) {
+                log.warn("Modbus TCP writes are enabled on {}: anyone who can reach that address can switch the"
+                        + " MOSFETs and reset faults", tcp.address());
+            }
+        });
+    }
+
+    private static boolean isLoopback(String address) {
+        return address.startsWith("127.") || address.equals("::1");
+    }
+
+    private List<SensorLocation> sensorLocations() {
+        return settings.temperatureSensors().stream().map(TemperatureSensorSettings::location).toList();
+    }
+
+    private SunSpecMap.Device sunSpecDevice(String serialNumber, int unitId, boolean writes) {
+        int cells = settings.pack().cellCount();
+        return new SunSpecMap.Device("pibms " + cells + "S " + settings.pack().chemistry().id().toUpperCase(Locale.ROOT),
+                version(), serialNumber, unitId, cells, cells * settings.pack().chemistry().nominalCell_mV(),
+                sensorLocations(), writes);
     }
 
     private String describeSource() {
@@ -384,6 +440,7 @@ public final class Daemon implements AutoCloseable {
         reporter.shutdownNow();
         socket.close();
         ports.forEach(PortService::close);
+        modbusTcp.ifPresent(TcpService::close);
         try {
             if (!loop.stop(LOOP_STOP_ms)) {
                 log.error("the control loop did not stop within {} ms (a tick is stuck, in a driver perhaps):"

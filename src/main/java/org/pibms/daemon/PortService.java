@@ -1,18 +1,16 @@
 package org.pibms.daemon;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
+import java.io.UncheckedIOException;
 import java.util.function.LongSupplier;
-import org.pibms.protocol.ant.AntRequest;
-import org.pibms.protocol.ant.AntRequestParser;
-import org.pibms.protocol.ant.AntServer;
+import org.pibms.protocol.StreamServer;
 import org.pibms.transport.ByteLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the ANT protocol on one port, on its own thread: reads bytes, finds requests, answers
- * each from the latest snapshot. A port that cannot be opened or goes away (an unplugged USB
+ * Serves a protocol (ANT, Modbus RTU) on one serial port, on its own thread: reads bytes, lets
+ * the protocol find requests in them and answer each from the latest snapshot. A port that cannot be opened or goes away (an unplugged USB
  * adapter) is tried again with a growing pause; the log says so once per outage, not once per try.
  * Nothing here can hold up the control loop: writes reach it only through the command queue.
  */
@@ -21,34 +19,31 @@ final class PortService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PortService.class);
     static final long FIRST_RETRY_ms = 1000;
     static final long LAST_RETRY_ms = 30_000;
-    /** Refusals (wrong password, unsupported writes) are logged once a minute at most. */
-    static final long REFUSAL_LOG_ms = 60_000;
     private static final long JOIN_ms = 2000;
 
     private final ByteLink.Opener opener;
-    private final AntServer server;
-    private final LongSupplier now_ms;
+    private final StreamServer server;
+    private final LongSupplier now_ns;
     private final Thread thread;
-    private final ArrayDeque<AntRequest> requests = new ArrayDeque<>();
-    private final AntRequestParser parser = new AntRequestParser(requests::add);
     private volatile boolean closed;
     private volatile ByteLink link;
-    private long nextRefusalLog_ms = Long.MIN_VALUE;
-    private int refusalsNotLogged;
-    private volatile long answered;
+    private final RefusalLog refusals;
+    private volatile long sent;
 
     private final long firstRetry_ms;
 
-    PortService(ByteLink.Opener opener, AntServer server, LongSupplier now_ms) {
-        this(opener, server, now_ms, FIRST_RETRY_ms);
+    /** @param now_ns monotonic nanoseconds ({@link System#nanoTime()}) */
+    PortService(ByteLink.Opener opener, StreamServer server, LongSupplier now_ns) {
+        this(opener, server, now_ns, FIRST_RETRY_ms);
     }
 
     /** @param firstRetry_ms the first pause before a retry; it doubles up to {@link #LAST_RETRY_ms} */
-    PortService(ByteLink.Opener opener, AntServer server, LongSupplier now_ms, long firstRetry_ms) {
+    PortService(ByteLink.Opener opener, StreamServer server, LongSupplier now_ns, long firstRetry_ms) {
         this.firstRetry_ms = firstRetry_ms;
         this.opener = opener;
         this.server = server;
-        this.now_ms = now_ms;
+        this.now_ns = now_ns;
+        this.refusals = new RefusalLog(log, "port " + opener.name(), now_ns);
         this.thread = new Thread(this::run, "pibms-port-" + opener.name().replaceAll(".*/", ""));
         thread.setDaemon(true);
     }
@@ -57,9 +52,9 @@ final class PortService implements AutoCloseable {
         thread.start();
     }
 
-    /** Requests answered so far. */
-    long answered() {
-        return answered;
+    /** Answers sent so far. */
+    long sent() {
+        return sent;
     }
 
     private void run() {
@@ -76,7 +71,7 @@ final class PortService implements AutoCloseable {
                     log.info("port {}: open again after {} failed attempt{}", opener.name(), attempts,
                             attempts == 1 ? "" : "s");
                 } else {
-                    log.info("port {}: serving the ANT protocol", opener.name());
+                    log.info("port {}: serving {}", opener.name(), server.protocol());
                 }
                 outage = null;
                 attempts = 0;
@@ -111,39 +106,39 @@ final class PortService implements AutoCloseable {
 
     private void serve(ByteLink opened) throws IOException {
         byte[] buffer = new byte[512];
-        while (!closed) {
-            int count = opened.read(buffer);
-            if (count == 0) {
-                if (parser.inFrame()) {
-                    parser.idle();
+        StreamServer.Replies replies = new StreamServer.Replies() {
+            @Override
+            public void send(byte[] frame) {
+                try {
+                    opened.write(frame);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-            } else {
-                parser.accept(buffer, 0, count);
+                sent++;
             }
-            AntRequest request;
-            while ((request = requests.poll()) != null) {
-                AntServer.Answer answer = server.answer(request, now_ms.getAsLong());
-                if (answer.reply().length > 0) {
-                    opened.write(answer.reply());
-                }
-                answered++;
-                if (answer.refusal() != null) {
-                    reportRefusal(answer.refusal());
-                }
-            }
-        }
-    }
 
-    private void reportRefusal(String refusal) {
-        long now = now_ms.getAsLong();
-        if (now < nextRefusalLog_ms) {
-            refusalsNotLogged++;
-            return;
+            @Override
+            public void refused(String why) {
+                refusals.report(why);
+            }
+
+            @Override
+            public void hangUp(String why) {
+                throw new UncheckedIOException(new IOException(why));
+            }
+        };
+        try {
+            while (!closed) {
+                int count = opened.read(buffer);
+                if (count == 0) {
+                    server.quiet(now_ns.getAsLong(), replies);
+                } else {
+                    server.received(buffer, count, now_ns.getAsLong(), replies);
+                }
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
-        log.warn("port {}: {}{}", opener.name(), refusal, refusalsNotLogged == 0 ? ""
-                : " (and " + refusalsNotLogged + " more refusals in the last minute)");
-        refusalsNotLogged = 0;
-        nextRefusalLog_ms = now + REFUSAL_LOG_ms;
     }
 
     private boolean pause(long ms) {

@@ -18,6 +18,7 @@ import org.pibms.core.Chemistry;
 import org.pibms.core.FaultId;
 import java.util.Optional;
 import org.pibms.core.settings.HardwareSettings;
+import org.pibms.core.settings.ModbusTcpSettings;
 import org.pibms.core.settings.PortSettings;
 import org.pibms.core.settings.SensorLocation;
 import org.pibms.core.settings.ThermistorSettings;
@@ -181,13 +182,45 @@ class ConfigLoaderTest {
                     password: "12345678"
                     current_sign: charge_positive
                     mos_byte_order: discharge_first
+                  - device: /dev/ttyUSB1
+                    protocol: modbus
+                  - device: /dev/ttyAMA0
+                    protocol: modbus
+                    unit_id: 247
+                    writes: true
                 """);
         assertThat(s.ports()).containsExactly(
-                new PortSettings(Path.of("/dev/ttyUSB0"), PortSettings.Protocol.ANT, 19200, false, Optional.empty(),
-                        true, true),
-                new PortSettings(dir.resolve("ptys/bms").toAbsolutePath(), PortSettings.Protocol.ANT, 9600, true,
-                        Optional.of("12345678"), false, false));
+                new PortSettings(Path.of("/dev/ttyUSB0"), 19200, false, new PortSettings.Ant(Optional.empty(),
+                        true, true)),
+                new PortSettings(dir.resolve("ptys/bms").toAbsolutePath(), 9600, true, new PortSettings.Ant(
+                        Optional.of("12345678"), false, false)),
+                new PortSettings(Path.of("/dev/ttyUSB1"), 19200, false, new PortSettings.Modbus(1, false)),
+                new PortSettings(Path.of("/dev/ttyAMA0"), 19200, false, new PortSettings.Modbus(247, true)));
         assertThat(load(MINIMAL).ports()).isEmpty();
+    }
+
+    @Test
+    void modbusTcpIsOffUnlessEnabledAndThenOnLoopback() throws Exception {
+        assertThat(load(MINIMAL).modbusTcp()).isEmpty();
+        assertThat(load(MINIMAL + "modbus_tcp:\n  port: 1502\n").modbusTcp()).isEmpty();
+        assertThat(load(MINIMAL + "modbus_tcp:\n  enabled: true\n").modbusTcp())
+                .contains(new ModbusTcpSettings("127.0.0.1", 5020, false));
+        assertThat(load(MINIMAL + "modbus_tcp:\n  enabled: true\n  address: 0.0.0.0\n  port: 502\n  writes: true\n")
+                .modbusTcp()).contains(new ModbusTcpSettings("0.0.0.0", 502, true));
+        assertThat(load(MINIMAL + "modbus_tcp:\n  enabled: true\n  address: \"::1\"\n").modbusTcp())
+                .contains(new ModbusTcpSettings("::1", 5020, false));
+    }
+
+    @Test
+    void aModbusTcpAddressMustBeAnIpAddress() throws Exception {
+        Path file = write(MINIMAL + "modbus_tcp:\n  enabled: true\n  address: pi.local\n  port: 70000\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigProblem::toString)
+                        .containsExactly(
+                                file + ":8:12: modbus_tcp.address: expected an IP address such as 127.0.0.1 (this Pi"
+                                        + " only) or 0.0.0.0 (every network), got 'pi.local'",
+                                file + ":9:9: modbus_tcp.port: 70000 is outside the allowed range 1..65535"));
     }
 
     @Test
@@ -195,19 +228,24 @@ class ConfigLoaderTest {
         Path file = write(MINIMAL + """
                 ports:
                   - device: /dev/ttyUSB0
-                    protocol: modbus
+                    protocol: slcan
                     baud: 12345
                     password: "a b"
                   - device: /dev/ttyUSB0
                     protocol: ant
                     current_sign: backwards
+                    unit_id: 2
+                  - device: /dev/ttyUSB1
+                    protocol: modbus
+                    unit_id: 0
+                    password: "12345678"
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(file))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
                         .extracting(ConfigProblem::toString)
                         .containsExactly(
-                                file + ":8:15: ports[1].protocol: modbus is not available in this version of pibms;"
-                                        + " it serves ant",
+                                file + ":8:15: ports[1].protocol: slcan is not available in this version of pibms;"
+                                        + " it serves ant and modbus",
                                 file + ":9:11: ports[1].baud: 12345 is not a standard rate; use one of [1200, 2400,"
                                         + " 4800, 9600, 19200, 38400, 57600, 115200, 230400]",
                                 file + ":10:15: ports[1].password: use 4 to 16 printable ASCII characters without"
@@ -215,7 +253,12 @@ class ConfigLoaderTest {
                                         + " read-only",
                                 file + ":11:13: ports[2].device: /dev/ttyUSB0 is already the port at line 7",
                                 file + ":13:19: ports[2].current_sign: expected discharge_positive (as an ANT BMS)"
-                                        + " or charge_positive, got 'backwards'"));
+                                        + " or charge_positive, got 'backwards'",
+                                file + ":14:14: ports[2].unit_id: unit_id applies to modbus ports, and this one"
+                                        + " serves ant",
+                                file + ":17:14: ports[3].unit_id: 0 is outside the allowed range 1..247",
+                                file + ":18:15: ports[3].password: password applies to ant ports, and this one"
+                                        + " serves modbus"));
     }
 
     static Stream<Arguments> badFiles() {
@@ -235,7 +278,7 @@ class ConfigLoaderTest {
                                 "4:3: pack.capacity_ah: unknown key (did you mean 'capacity_Ah'?)")),
                 Arguments.of("unknown top-level key", MINIMAL + "colour: blue\n",
                         List.of("6:1: colour: unknown key (known keys: pack, control, hardware, protection,"
-                                + " temperature_sensors, outputs, switching, low_power, balancing, open_wire, daemon, soc, recorder, ports, simulation)")),
+                                + " temperature_sensors, outputs, switching, low_power, balancing, open_wire, daemon, soc, recorder, ports, modbus_tcp, simulation)")),
                 Arguments.of("missing pack section", "control:\n  period_ms: 100\n",
                         List.of("1:1: pack: missing section", "1:1: temperature_sensors: no sensor with location: cell; the charge and discharge"
                                 + " temperature limits need at least one, or the pack could be charged while frozen")),

@@ -21,6 +21,7 @@ import org.pibms.core.Origin;
 import org.pibms.core.PackSnapshot;
 import org.pibms.core.settings.SensorLocation;
 import org.pibms.protocol.ant.AntServer;
+import org.pibms.protocol.ant.AntSession;
 import org.pibms.transport.ByteLink;
 
 /** One port's thread: answers, survives a vanishing device and says so once. */
@@ -97,20 +98,20 @@ class PortServiceTest {
         }
     }
 
-    private static AntServer server() {
+    private static AntSession server() {
         PackSnapshot snapshot = PackSnapshot.builder().cellVoltages_mV(new int[] {3300, 3301}, true)
                 .capacity_mAh(100_000).build();
-        return new AntServer(new AntServer.Options(Optional.of("s3cret12"), true, true, Chemistry.LFP, List.of(),
+        return new AntSession(new AntServer(new AntServer.Options(Optional.of("s3cret12"), true, true, Chemistry.LFP, List.of(),
                 "PIBMS2S", "test"), () -> snapshot,
                 (command, origin) -> CompletableFuture.completedFuture(CommandResult.accepted("ok")),
-                new Origin("ant", "/dev/ttyTEST"), 0);
+                new Origin("ant", "/dev/ttyTEST"), 0));
     }
 
     @Test
     void answersEachRequestAndComesBackAfterTheDeviceWentAwayLoggingTheOutageOnce() throws Exception {
         Socket socket = new Socket();
         socket.missing = true;
-        try (PortService service = new PortService(socket, server(), () -> System.nanoTime() / 1_000_000, 10)) {
+        try (PortService service = new PortService(socket, server(), System::nanoTime, 10)) {
             service.start();
             await(() -> socket.attempts.get() >= 3);
             socket.missing = false;
@@ -132,7 +133,7 @@ class PortServiceTest {
             await(() -> socket.current != first);
             socket.current.type("5A 5A 00 00 01 01");
             assertThat(socket.current.out.poll(2, TimeUnit.SECONDS)).hasSize(140);
-            await(() -> service.answered() == 3);
+            await(() -> service.sent() == 3);
         }
         List<String> warnings = log.list.stream().filter(e -> e.getLevel().toString().equals("WARN"))
                 .map(ILoggingEvent::getFormattedMessage).toList();
@@ -145,7 +146,7 @@ class PortServiceTest {
     @Test
     void refusalsAreLoggedOnceAMinuteWithACount() throws Exception {
         Socket socket = new Socket();
-        try (PortService service = new PortService(socket, server(), () -> 1000, 10)) {
+        try (PortService service = new PortService(socket, server(), () -> 1_000_000_000L, 10)) {
             service.start();
             await(() -> socket.current != null);
             for (int i = 0; i < 5; i++) {

@@ -9,6 +9,7 @@ import java.util.Optional;
  *
  * @param outputs    the digital outputs (DO1–DO3), in config order
  * @param ports      the serial ports and the protocol each serves
+ * @param modbusTcp  present when the Modbus TCP server is enabled
  * @param simulation present when the daemon runs on the built-in simulated pack
  */
 public record Settings(
@@ -26,6 +27,7 @@ public record Settings(
         SocSettings soc,
         RecorderSettings recorder,
         List<PortSettings> ports,
+        Optional<ModbusTcpSettings> modbusTcp,
         Optional<SimulationSettings> simulation) {
 
     public Settings {
