@@ -322,7 +322,10 @@ public final class Daemon implements AutoCloseable {
                 socket.path(), settings.daemon().stateDirectory(), watchdog.isPresent() ? "; under systemd" : "");
     }
 
-    /** One thread per configured serial port; a port that cannot be opened yet is retried, not fatal. */
+    /**
+     * One thread per configured serial port, and the Modbus TCP server; a port that cannot be opened
+     * or bound yet is retried, never fatal.
+     */
     private void startPorts() {
         long start_ms = System.nanoTime() / 1_000_000;
         String model = "PIBMS" + settings.pack().cellCount() + "S";

@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves a protocol (ANT, Modbus RTU) on one serial port, on its own thread: reads bytes, lets
- * the protocol find requests in them and answer each from the latest snapshot. A port that cannot be opened or goes away (an unplugged USB
- * adapter) is tried again with a growing pause; the log says so once per outage, not once per try.
+ * the protocol find requests in them and answer each from the latest snapshot. A port that cannot
+ * be opened or goes away (an unplugged USB adapter) is tried again with a growing pause; the log
+ * says so once per outage, not once per try.
  * Nothing here can hold up the control loop: writes reach it only through the command queue.
  */
 final class PortService implements AutoCloseable {
