@@ -177,7 +177,7 @@ public final class SocBench {
                     new SimulationSettings.SimulatedCells(1, 1.5, 5, 2, r0, 0.6 * r0, 60, lfp ? 10 : 0), 1.0,
                     new SimulationSettings.SimulatedSensors(0, 0, 0, 0), new SimulationSettings.Load(4700, 47, 10_000));
             List<TemperatureSensorSettings> sensors = List.of(new TemperatureSensorSettings("cells", SensorLocation.CELL,
-                    new TemperatureSensorSettings.LtcGpio(1, 1)));
+                    new TemperatureSensorSettings.LtcGpio(1, 1), 0));
             this.model = PackModel.create(pack, sim, sensors, 33, clock);
             model.setMosfets(true, true);
             for (int i = 0; i < CELLS; i++) {

@@ -171,7 +171,7 @@ public final class ConfigLoader {
         ProtectionSettings protection = protection(root.section("protection"), new ProtectionSettings.Pack(
                 pack.chemistry(), pack.cellCount(), pack.capacity_mAh(),
                 (int) Math.round(hardware.ina228().maxCurrent_A() * 1000)));
-        List<TemperatureSensorSettings> sensors = temperatureSensors(root, hardware);
+        List<TemperatureSensorSettings> sensors = temperatureSensors(root, hardware, pack);
         List<OutputSettings> outputs = outputs(root, hardware);
         SwitchingSettings switching = switching(root.section("switching"), outputs, hardware);
         LowPowerSettings lowPower = lowPower(root.section("low_power"), control);
@@ -401,7 +401,8 @@ public final class ConfigLoader {
         return settings;
     }
 
-    private static List<TemperatureSensorSettings> temperatureSensors(Section root, HardwareSettings hardware) {
+    private static List<TemperatureSensorSettings> temperatureSensors(Section root, HardwareSettings hardware,
+            PackSettings pack) {
         List<Section> items = root.sectionList("temperature_sensors");
         if (items.size() > MAX_TEMPERATURE_SENSORS) {
             root.problem("temperature_sensors", items.size() + " sensors configured; at most "
@@ -410,6 +411,7 @@ public final class ConfigLoader {
         List<TemperatureSensorSettings> sensors = new ArrayList<>();
         Map<String, Integer> nameLine = new HashMap<>();
         Map<TemperatureSensorSettings.Input, Integer> inputLine = new HashMap<>();
+        Map<Integer, Integer> cellLine = new HashMap<>();
         List<String> locations = List.of("cell", "mos", "balance", "ambient");
         int chips = hardware.ltc6813().chips().size();
         for (Section item : items) {
@@ -417,7 +419,13 @@ public final class ConfigLoader {
             SensorLocation location = item.requiredChoice("location", SensorLocation::fromId, locations,
                     SensorLocation.CELL);
             TemperatureSensorSettings.Input input = sensorInput(item, chips);
+            int cell = item.optionalInt("cell", 0, 1, pack.cellCount());
             item.finish();
+            if (item.has("cell") && location != SensorLocation.CELL) {
+                item.problem("cell", "only a sensor with location: cell sits on a cell");
+            } else if (cell > 0 && cellLine.putIfAbsent(cell, item.positionOf("cell").line()) != null) {
+                item.problem("cell", "cell " + cell + " already has the sensor at line " + cellLine.get(cell));
+            }
             Position position = item.positionOf("name");
             if (!name.isEmpty() && !SENSOR_NAME.matcher(name).matches()) {
                 item.problem("name", "'" + name + "' is not a valid name: use 1-32 lower-case letters, digits"
@@ -438,7 +446,7 @@ public final class ConfigLoader {
                 }
             }
             sensors.add(new TemperatureSensorSettings(name, location,
-                    input != null ? input : new TemperatureSensorSettings.Ina228Die()));
+                    input != null ? input : new TemperatureSensorSettings.Ina228Die(), cell));
         }
         if (sensors.stream().noneMatch(sensor -> sensor.location() == SensorLocation.CELL)) {
             root.problem("temperature_sensors", "no sensor with location: cell; the charge and discharge"

@@ -385,7 +385,7 @@ public final class Daemon implements AutoCloseable {
         int cells = settings.pack().cellCount();
         return new SunSpecMap.Device("pibms " + cells + "S " + settings.pack().chemistry().id().toUpperCase(Locale.ROOT),
                 version(), serialNumber, unitId, cells, cells * settings.pack().chemistry().nominalCell_mV(),
-                sensorLocations(), writes);
+                settings.temperatureSensors(), writes);
     }
 
     private String describeSource() {

@@ -23,6 +23,7 @@ import org.pibms.core.settings.PortSettings;
 import org.pibms.core.settings.SensorLocation;
 import org.pibms.core.settings.ThermistorSettings;
 import org.pibms.core.settings.Settings;
+import org.pibms.core.settings.TemperatureSensorSettings;
 
 class ConfigLoaderTest {
 
@@ -88,7 +89,9 @@ class ConfigLoaderTest {
         Settings demo = ConfigLoader.load(Path.of("config/simulated.yaml"));
         assertThat(demo.hardware()).as("the demo runs the Pi's hardware section over emulators")
                 .isEqualTo(pi.hardware());
-        assertThat(demo.temperatureSensors()).isEqualTo(pi.temperatureSensors());
+        // the same wiring; only the demo says which cell its two cell probes sit on
+        assertThat(demo.temperatureSensors()).extracting(t -> new TemperatureSensorSettings(t.name(), t.location(),
+                t.input(), 0)).isEqualTo(pi.temperatureSensors());
         assertThat(demo.pack().cellCount()).isEqualTo(16);
         assertThat(demo.pack().chemistry()).isEqualTo(Chemistry.LFP);
         assertThat(demo.pack().capacity_mAh()).isEqualTo(100_000);
@@ -103,6 +106,7 @@ class ConfigLoaderTest {
                   - name: cell_a
                     location: cell
                     gpio: 5
+                    cell: 16
                   - {name: fets, location: mos, input: ina228_die}
                 simulation:
                   seed: 12345678901
@@ -114,6 +118,7 @@ class ConfigLoaderTest {
         assertThat(s.temperatureSensors()).extracting(t -> t.name() + "/" + t.location() + "/" + t.input())
                 .containsExactly("cell_a/" + SensorLocation.CELL + "/LtcGpio[chip=1, gpio=5]",
                         "fets/" + SensorLocation.MOS + "/Ina228Die[]");
+        assertThat(s.temperatureSensors()).extracting(TemperatureSensorSettings::cell).containsExactly(16, 0);
         assertThat(s.simulation().orElseThrow().seed()).isEqualTo(12_345_678_901L);
         assertThat(s.simulation().orElseThrow().timeScale()).isEqualTo(Double.POSITIVE_INFINITY);
         assertThat(s.simulation().orElseThrow().cells().r0_mOhm()).isEqualTo(0.8);
@@ -354,6 +359,15 @@ class ConfigLoaderTest {
                         temperature_sensors:
                           - {name: t1, location: cell, gpio: 4, chip: 2}
                         """, List.of("6:47: temperature_sensors[1].chip: 2 is outside the allowed range 1..1")),
+                Arguments.of("sensor cells: beyond the pack, twice, off a cell", PACK_ONLY + """
+                        temperature_sensors:
+                          - {name: t1, location: cell, gpio: 1, cell: 17}
+                          - {name: t2, location: cell, gpio: 2, cell: 4}
+                          - {name: t3, location: cell, gpio: 3, cell: 4}
+                          - {name: t4, location: mos, gpio: 5, cell: 5}
+                        """, List.of("6:47: temperature_sensors[1].cell: 17 is outside the allowed range 1..16",
+                                "8:47: temperature_sensors[3].cell: cell 4 already has the sensor at line 7",
+                                "9:46: temperature_sensors[4].cell: only a sensor with location: cell sits on a cell")),
                 Arguments.of("GPIO beyond the chip's nine", PACK_ONLY + """
                         temperature_sensors:
                           - {name: t1, location: cell, gpio: 10}

@@ -17,7 +17,6 @@ import org.pibms.core.CommandSink;
 import org.pibms.core.Origin;
 import org.pibms.core.PackSnapshot;
 import org.pibms.core.settings.Settings;
-import org.pibms.core.settings.TemperatureSensorSettings;
 import org.pibms.protocol.Crc16Modbus;
 import org.pibms.protocol.StreamServer;
 import org.pibms.protocol.modbus.ModbusRtuSession;
@@ -39,7 +38,8 @@ class ModbusFuzzTest {
             hex("03 9C 40 00 7D"), hex("04 9C 40 00 02"), hex("03 9C 42 00 44"), hex("03 9C 88 00 7D"),
             hex("06 9C B8 00 02"), hex("06 9C 9A 00 01"), hex("10 9C B8 00 01 02 00 02"),
             hex("10 9C 9A 00 04 08 00 01 00 04 00 63 00 00"), hex("06 9C 40 00 00"), hex("2B 0E 01 00"),
-            hex("01 00 00 00 10"), hex("0F 00 00 00 08 01 FF"), hex("17 9C 40 00 01 9C B8 00 01 02 00 02"));
+            hex("10 9C C8 00 02 04 00 00 0E 10"), hex("01 00 00 00 10"), hex("0F 00 00 00 08 01 FF"),
+            hex("17 9C 40 00 01 9C B8 00 01 02 00 02"));
 
     @TempDir
     java.nio.file.Path dir;
@@ -81,7 +81,7 @@ class ModbusFuzzTest {
         try (Daemon daemon = Daemon.start(settings)) {
             Counting sink = new Counting();
             SunSpecMap map = new SunSpecMap(new SunSpecMap.Device("pibms 16S LFP", "fuzz", "fuzz", 1, 16, 51_200,
-                    settings.temperatureSensors().stream().map(TemperatureSensorSettings::location).toList(), false));
+                    settings.temperatureSensors(), false));
             ModbusRtuSession rtu = new ModbusRtuSession(new ModbusServer(map, daemon.snapshots(), sink,
                     new Origin("modbus", "fuzz"), false), 1, 19_200);
             ModbusServer tcpServer = new ModbusServer(map, daemon.snapshots(), sink, new Origin("modbus-tcp", "fuzz"),

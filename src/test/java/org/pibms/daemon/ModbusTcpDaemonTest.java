@@ -13,8 +13,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pibms.TestConfigs;
+import org.pibms.core.FaultId;
 import org.pibms.core.PackSnapshot;
 import org.pibms.core.settings.Settings;
+import org.pibms.protocol.modbus.SunSpecMap;
 import org.pibms.store.EventLogFiles;
 
 /** The Modbus TCP server of a running simulated daemon, from a plain socket client. */
@@ -48,6 +50,12 @@ class ModbusTcpDaemonTest {
         return response;
     }
 
+    private static int addressOf(String point) {
+        SunSpecMap map = new SunSpecMap(new SunSpecMap.Device("", "", "", 1, 16, 51_200, List.of(), true));
+        return SunSpecMap.BASE + map.points().stream().filter(p -> p.point().name().equals(point)).findFirst()
+                .orElseThrow().offset();
+    }
+
     private static int register(byte[] response, int index) {
         return (response[2 + 2 * index] & 0xFF) << 8 | response[3 + 2 * index] & 0xFF;
     }
@@ -73,8 +81,20 @@ class ModbusTcpDaemonTest {
             int setOp = model802 + 50;
             byte[] written = ask(socket, 3, (byte) 0x06, (byte) (setOp >> 8), (byte) setOp, (byte) 0, (byte) 2);
             assertThat(written).containsExactly(0x06, setOp >> 8 & 0xFF, setOp & 0xFF, 0, 2);
-            assertThat(daemon.snapshots().latest().chargeManualOff()).isTrue();
-            assertThat(daemon.snapshots().latest().dischargeManualOff()).isTrue();
+            // the loop answers as it acts; the snapshot that shows it is published at the tick's end
+            await(() -> daemon.snapshots().latest().chargeManualOff() && daemon.snapshots().latest()
+                    .dischargeManualOff());
+
+            // a protection level: taken when safe, refused with the loop's reason when not
+            int trip = addressOf("CellOvervoltageTrip");
+            byte[] safe = ask(socket, 4, (byte) 0x10, (byte) (trip >> 8), (byte) trip, (byte) 0, (byte) 2, (byte) 4,
+                    (byte) 0, (byte) 0, (byte) 0x0E, (byte) 0x10);
+            assertThat(safe[0]).isEqualTo((byte) 0x10);
+            await(() -> daemon.snapshots().latest().protection().limit(FaultId.CELL_OVERVOLTAGE).trip() == 3600);
+            byte[] unsafe = ask(socket, 5, (byte) 0x10, (byte) (trip >> 8), (byte) trip, (byte) 0, (byte) 2, (byte) 4,
+                    (byte) 0, (byte) 0, (byte) 0x13, (byte) 0x88);
+            assertThat(unsafe).containsExactly(0x90, 0x03);
+            assertThat(daemon.snapshots().latest().protection().limit(FaultId.CELL_OVERVOLTAGE).trip()).isEqualTo(3600);
         }
         // the event log is written as the daemon stops: both commands are there with the client
         assertThat(EventLogFiles.read(settings.daemon().stateDirectory()).records())
@@ -106,6 +126,14 @@ class ModbusTcpDaemonTest {
                     s.close();
                 }
             }
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 2 s for the snapshot to show it").isLessThan(deadline);
+            Thread.sleep(10);
         }
     }
 

@@ -1,7 +1,11 @@
 package org.pibms.core.settings;
 
-/** A named temperature sensor; the name appears in the status and the log. */
-public record TemperatureSensorSettings(String name, SensorLocation location, Input input) {
+/**
+ * A named temperature sensor; the name appears in the status and the log.
+ *
+ * @param cell the cell (1-based) the probe sits on, where the config says; 0 = not tied to one cell
+ */
+public record TemperatureSensorSettings(String name, SensorLocation location, Input input, int cell) {
 
     /** Where the temperature is measured. */
     public sealed interface Input {

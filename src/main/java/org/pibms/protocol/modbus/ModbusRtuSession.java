@@ -68,8 +68,12 @@ public final class ModbusRtuSession implements StreamServer {
         lastByte_ns = now_ns;
         for (int i = 0; i < count; i++) {
             if (length == MAX_FRAME) {
-                drop();
+                // answer what is complete first: a burst of requests longer than the buffer loses none
                 scan(false, replies);
+                if (length == MAX_FRAME) {
+                    drop();
+                    scan(false, replies);
+                }
             }
             frame[length++] = data[i];
         }

@@ -17,11 +17,12 @@ import java.util.List;
 import org.pibms.core.ControlCommand;
 import org.pibms.core.ControlCommand.Path;
 import org.pibms.core.FaultId;
-import org.pibms.core.settings.SensorLocation;
+import org.pibms.core.settings.TemperatureSensorSettings;
 
 /**
  * pibms's SunSpec register map: the "SunS" marker at 40000, then model 1 (common), model 802
- * (battery base), model 805 (lithium-ion module, one cell group per cell) and the end marker.
+ * (battery base), pibms's own model 64900 (the protection settings, {@link ProtectionModel}),
+ * model 805 (lithium-ion module, one cell group per cell) and the end marker.
  * The tables below are the whole map; docs/protocols/modbus.md lists the same with addresses,
  * and a test checks every point's name, type, size and offset against SunSpec's model files.
  */
@@ -38,13 +39,14 @@ public final class SunSpecMap {
      *
      * @param unitId         the RTU address model 1 shows as DA; 0 where the link has none (TCP)
      * @param nominalPack_mV cells × the chemistry's nominal cell voltage, for the energy and power ratings
+     * @param sensors        the temperature sensors in config order: where each sits, and on which cell
      * @param writes         whether clients may write (LocRemCtl reads REMOTE then)
      */
     public record Device(String model, String version, String serialNumber, int unitId, int cellCount,
-            int nominalPack_mV, List<SensorLocation> sensorLocations, boolean writes) {
+            int nominalPack_mV, List<TemperatureSensorSettings> sensors, boolean writes) {
 
         public Device {
-            sensorLocations = List.copyOf(sensorLocations);
+            sensors = List.copyOf(sensors);
         }
     }
 
@@ -77,7 +79,9 @@ public final class SunSpecMap {
 
     public SunSpecMap(Device device) {
         this.device = device;
-        this.models = List.of(common(device), battery(device), lithiumIonModule(device));
+        // 805 last: its length follows the cell count, so the models before it keep their addresses
+        this.models = List.of(common(device), battery(device),
+                model(ProtectionModel.ID, ProtectionModel.points(), List.of(), 0), lithiumIonModule(device));
         List<Placed> all = new ArrayList<>();
         int offset = 2;
         for (Model model : models) {
@@ -250,9 +254,9 @@ public final class SunSpecMap {
                 of("CellVMinCell", UINT16, SunSpecReading::minCellNumber),
                 of("CellVAvg", UINT16, SunSpecReading::averageCell_mV),
                 of("CellTmpMax", INT16, SunSpecReading::maxCellTemperature_dC),
-                notImplemented("CellTmpMaxCell", UINT16),
+                of("CellTmpMaxCell", UINT16, SunSpecReading::warmestCell),
                 of("CellTmpMin", INT16, SunSpecReading::minCellTemperature_dC),
-                notImplemented("CellTmpMinCell", UINT16),
+                of("CellTmpMinCell", UINT16, SunSpecReading::coldestCell),
                 of("CellTmpAvg", INT16, SunSpecReading::averageCellTemperature_dC),
                 of("NCellBal", UINT16, SunSpecReading::balancingCells),
                 text("SN", 16, null),
@@ -264,7 +268,7 @@ public final class SunSpecMap {
                 scale("Tmp_SF", -1)),
                 List.of(
                         of("CellV", UINT16, SunSpecReading::cell_mV),
-                        notImplemented("CellTmp", INT16),
+                        of("CellTmp", INT16, SunSpecReading::cellTemperature_dC),
                         of("CellSt", BITFIELD32, SunSpecReading::cellStatus)),
                 d.cellCount());
     }

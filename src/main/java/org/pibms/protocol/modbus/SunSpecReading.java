@@ -9,6 +9,7 @@ import org.pibms.core.PackSnapshot;
 import org.pibms.core.PackState;
 import org.pibms.core.Severity;
 import org.pibms.core.settings.SensorLocation;
+import org.pibms.core.settings.TemperatureSensorSettings;
 
 /**
  * The pack as the SunSpec points see it: one snapshot, with the figures several points share
@@ -31,10 +32,22 @@ public final class SunSpecReading {
     private int cellTempCount;
     private int cellTempMin_dC;
     private int cellTempMax_dC;
+    private int coldestSensor;
+    private int warmestSensor;
     private long cellTempSum_dC;
+    /** For each cell (index 0 = cell 1), the sensor the config puts on it, or -1. */
+    private final int[] sensorOnCell;
 
     SunSpecReading(SunSpecMap.Device device) {
         this.device = device;
+        this.sensorOnCell = new int[device.cellCount()];
+        java.util.Arrays.fill(sensorOnCell, -1);
+        for (int i = 0; i < device.sensors().size(); i++) {
+            int cell = device.sensors().get(i).cell();
+            if (cell > 0 && cell <= sensorOnCell.length && sensorOnCell[cell - 1] < 0) {
+                sensorOnCell[cell - 1] = i;
+            }
+        }
     }
 
     void load(PackSnapshot next) {
@@ -50,14 +63,20 @@ public final class SunSpecReading {
         cellTempMin_dC = Integer.MAX_VALUE;
         cellTempMax_dC = Integer.MIN_VALUE;
         cellTempSum_dC = 0;
-        List<SensorLocation> locations = device.sensorLocations();
-        int sensors = Math.min(locations.size(), next.temperatureNames().size());
+        List<TemperatureSensorSettings> configured = device.sensors();
+        int sensors = Math.min(configured.size(), next.temperatureNames().size());
         for (int i = 0; i < sensors; i++) {
-            if (locations.get(i) == SensorLocation.CELL && next.temperatureValid(i)) {
+            if (configured.get(i).location() == SensorLocation.CELL && next.temperatureValid(i)) {
                 int t = next.temperature_dC(i);
                 cellTempCount++;
-                cellTempMin_dC = Math.min(cellTempMin_dC, t);
-                cellTempMax_dC = Math.max(cellTempMax_dC, t);
+                if (t < cellTempMin_dC) {
+                    cellTempMin_dC = t;
+                    coldestSensor = i;
+                }
+                if (t > cellTempMax_dC) {
+                    cellTempMax_dC = t;
+                    warmestSensor = i;
+                }
                 cellTempSum_dC += t;
             }
         }
@@ -122,6 +141,27 @@ public final class SunSpecReading {
         return cellTempCount > 0 ? cellTempMax_dC : NOT_IMPLEMENTED;
     }
 
+    /** The temperature of the selected cell, where the config puts a sensor on it. */
+    long cellTemperature_dC() {
+        int sensor = cell < sensorOnCell.length ? sensorOnCell[cell] : -1;
+        return sensor >= 0 && sensor < snapshot.temperatureNames().size() && snapshot.temperatureValid(sensor)
+                ? snapshot.temperature_dC(sensor) : NOT_IMPLEMENTED;
+    }
+
+    /** The cell the warmest cell sensor sits on, where the config says. */
+    long warmestCell() {
+        return cellTempCount > 0 ? cellOf(warmestSensor) : NOT_IMPLEMENTED;
+    }
+
+    long coldestCell() {
+        return cellTempCount > 0 ? cellOf(coldestSensor) : NOT_IMPLEMENTED;
+    }
+
+    private long cellOf(int sensor) {
+        int cell = device.sensors().get(sensor).cell();
+        return cell > 0 ? cell : NOT_IMPLEMENTED;
+    }
+
     long averageCellTemperature_dC() {
         return cellTempCount > 0 ? Math.round((double) cellTempSum_dC / cellTempCount) : NOT_IMPLEMENTED;
     }
@@ -175,6 +215,20 @@ public final class SunSpecReading {
     /** A protection's trip level in its base unit (mV, mA), or not implemented before the first tick. */
     long trip(FaultId fault) {
         return snapshot.protection() == null ? NOT_IMPLEMENTED : snapshot.protection().limit(fault).trip();
+    }
+
+    /** One number of a protection row in its base unit, or not implemented before the first tick. */
+    long protection(FaultId fault, ProtectionModel.Limit which) {
+        if (snapshot.protection() == null) {
+            return NOT_IMPLEMENTED;
+        }
+        var limit = snapshot.protection().limit(fault);
+        return switch (which) {
+            case TRIP -> limit.trip();
+            case RECOVER -> limit.recover();
+            case DELAY -> limit.delay_ms();
+            case RECOVER_DELAY -> limit.recoverDelay_ms();
+        };
     }
 
     /** The most power a protection's current limit allows at the nominal voltage, in 10 W. */

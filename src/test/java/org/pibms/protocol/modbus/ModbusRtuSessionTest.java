@@ -140,6 +140,16 @@ class ModbusRtuSessionTest {
     }
 
     @Test
+    void aBurstOfRequestsLongerThanTheBufferLosesNone() throws Exception {
+        byte[][] requests = new byte[100][];
+        for (int i = 0; i < requests.length; i++) {
+            requests[i] = frame("07 03 9C 40 00 01");
+        }
+        receive(concat(requests));
+        assertThat(sent).hasSize(100).containsOnly(HEX.formatHex(frame("07 03 02 53 75")));
+    }
+
+    @Test
     void otherUnitsAreIgnoredAndABroadcastWriteRunsUnanswered() throws Exception {
         receive(frame("08 03 9C 40 00 02"));
         receive(frame("00 03 9C 40 00 02"));

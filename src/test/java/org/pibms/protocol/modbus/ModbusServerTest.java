@@ -24,6 +24,7 @@ import org.pibms.core.SocCalibration;
 import org.pibms.core.SocState;
 import org.pibms.core.settings.ProtectionSettings;
 import org.pibms.core.settings.SensorLocation;
+import org.pibms.core.settings.TemperatureSensorSettings;
 
 /** Reads of every model block against the snapshot they come from, the exceptions, and the writes. */
 class ModbusServerTest {
@@ -52,8 +53,15 @@ class ModbusServerTest {
                 .build();
     }
 
+    /** cells_top sits on cell 3; cells_bottom is on no one cell. */
     static final SunSpecMap.Device DEVICE = new SunSpecMap.Device("pibms 16S LFP", "1.2.3", "0123456789abcdef", 7,
-            16, 16 * 3200, List.of(SensorLocation.CELL, SensorLocation.CELL, SensorLocation.MOS), true);
+            16, 16 * 3200, List.of(
+                    new TemperatureSensorSettings("cells_top", SensorLocation.CELL,
+                            new TemperatureSensorSettings.LtcGpio(1, 1), 3),
+                    new TemperatureSensorSettings("cells_bottom", SensorLocation.CELL,
+                            new TemperatureSensorSettings.LtcGpio(1, 2), 0),
+                    new TemperatureSensorSettings("mos", SensorLocation.MOS, new TemperatureSensorSettings.LtcGpio(1, 3),
+                            0)), true);
 
     /** Records commands and answers each as told. */
     static final class Sink implements CommandSink {
@@ -147,7 +155,7 @@ class ModbusServerTest {
             ids.add(header[0]);
             address += 2 + header[1];
         }
-        assertThat(ids).containsExactly(1, 802, 805);
+        assertThat(ids).containsExactly(1, 802, 64_900, 805);
         assertThat(address + 2).isEqualTo(SunSpecMap.BASE + map.registers());
     }
 
@@ -204,7 +212,6 @@ class ModbusServerTest {
         assertThat(u16(802, "ReqInvState")).isEqualTo(0xFFFF);
         assertThat(u16(802, "ReqW")).isEqualTo(0x8000);
         assertThat(u16(802, "DisChaRte_SF")).isEqualTo(0x8000);
-        assertThat(u16(805, "CellTmpMaxCell")).isEqualTo(0xFFFF);
         assertThat(read(addressOf(805, "SN"), 16)).containsOnly(0);
     }
 
@@ -234,17 +241,53 @@ class ModbusServerTest {
         assertThat(s16(805, "CellTmpMax")).isEqualTo(274);
         assertThat(s16(805, "CellTmpMin")).isEqualTo(250);
         assertThat(s16(805, "CellTmpAvg")).isEqualTo(262);
+        assertThat(u16(805, "CellTmpMinCell")).as("cells_top, on cell 3").isEqualTo(3);
+        assertThat(u16(805, "CellTmpMaxCell")).as("cells_bottom, on no one cell").isEqualTo(0xFFFF);
         assertThat(u16(805, "NCellBal")).isEqualTo(2);
         assertThat(u16(805, "V")).isEqualTo(5291);
         int groups = addressOf(805, "Tmp_SF") + 1;
         int[] registers = read(groups, 16 * 4);
         for (int cell = 0; cell < 16; cell++) {
             assertThat(registers[4 * cell]).as("cell %d voltage", cell + 1).isEqualTo(CELLS[cell]);
-            assertThat(registers[4 * cell + 1]).as("cell %d temperature", cell + 1).isEqualTo(0x8000);
+            assertThat(registers[4 * cell + 1]).as("cell %d temperature", cell + 1).isEqualTo(cell == 2 ? 250 : 0x8000);
             long status = (long) registers[4 * cell + 2] << 16 | registers[4 * cell + 3];
             assertThat(status).as("cell %d status", cell + 1).isEqualTo(cell == 2 || cell == 15 ? 1 : 0);
         }
-        assertThat(groups + 16 * 4).isEqualTo(SunSpecMap.BASE + map.registers() - 2);
+        assertThat(groups + 16 * 4).as("the end marker").isEqualTo(SunSpecMap.BASE + map.registers() - 2);
+    }
+
+    @Test
+    void theProtectionModelHoldsEveryLevelAndDelayInBaseUnits() {
+        assertThat(u32(64_900, "CellOvervoltageTrip")).isEqualTo(LIMITS.limit(FaultId.CELL_OVERVOLTAGE).trip());
+        assertThat(u32(64_900, "CellOvervoltageRcv")).isEqualTo(LIMITS.limit(FaultId.CELL_OVERVOLTAGE).recover());
+        assertThat(u32(64_900, "CellOvervoltageDly")).isEqualTo(LIMITS.limit(FaultId.CELL_OVERVOLTAGE).delay_ms());
+        assertThat(u32(64_900, "ChargeOvercurrentTrip")).isEqualTo(LIMITS.limit(FaultId.CHARGE_OVERCURRENT).trip());
+        assertThat((int) u32(64_900, "DischargeUndertemperatureTrip"))
+                .isEqualTo(LIMITS.limit(FaultId.DISCHARGE_UNDERTEMPERATURE).trip());
+        assertThat(LIMITS.limit(FaultId.DISCHARGE_UNDERTEMPERATURE).trip()).as("a negative level").isNegative();
+    }
+
+    @Test
+    void aProtectionWriteIsTheSetCommandInTheConfigsUnit() {
+        int trip = addressOf(64_900, "CellOvervoltageTrip");
+        assertThat(HEX.formatHex(ask(String.format("10 %02X %02X 00 02 04 00 00 0E 10", trip >> 8, trip & 0xFF))))
+                .isEqualTo(String.format("10 %02X %02X 00 02", trip >> 8, trip & 0xFF));
+        int current = addressOf(64_900, "ChargeOvercurrentTrip");
+        ask(String.format("10 %02X %02X 00 02 04 00 02 4B E4", current >> 8, current & 0xFF));
+        int cold = addressOf(64_900, "ChargeUndertemperatureTrip");
+        ask(String.format("10 %02X %02X 00 02 04 FF FF FF CE", cold >> 8, cold & 0xFF));
+        int delay = addressOf(64_900, "ChargeOvercurrentDly");
+        ask(String.format("10 %02X %02X 00 02 04 00 00 07 D0", delay >> 8, delay & 0xFF));
+        assertThat(sink.received).containsExactly(
+                new ControlCommand.SetProtection("cell_overvoltage.trip_mV", "3600"),
+                new ControlCommand.SetProtection("charge_overcurrent.trip_A", "150.5"),
+                new ControlCommand.SetProtection("charge_undertemperature.trip_C", "-5"),
+                new ControlCommand.SetProtection("charge_overcurrent.delay_ms", "2000"));
+        sink.received.clear();
+        assertThat(HEX.formatHex(ask(String.format("06 %02X %02X 0E 10", trip >> 8, trip & 0xFF))))
+                .as("half of a 32-bit point").isEqualTo("86 02");
+        assertThat(server.refusal()).contains("CellOvervoltageTrip must be written whole");
+        assertThat(sink.received).isEmpty();
     }
 
     @Test

@@ -12,7 +12,6 @@ import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
-import org.pibms.core.settings.SensorLocation;
 
 /**
  * The map against SunSpec's own model definitions (src/test/resources/sunspec, from the SunSpec
@@ -22,7 +21,7 @@ import org.pibms.core.settings.SensorLocation;
 class SunSpecModelTest {
 
     static final SunSpecMap.Device DEVICE = new SunSpecMap.Device("pibms 16S LFP", "1.0", "0123456789abcdef", 1,
-            16, 51_200, List.of(SensorLocation.CELL, SensorLocation.MOS), false);
+            16, 51_200, List.of(), false);
 
     /** A point as the model file defines it, with its offset from the model's ID register. */
     record Defined(String name, String type, int size, int offset) {
@@ -92,6 +91,21 @@ class SunSpecModelTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theProtectionModelHasAUniqueSunSpecNameForEveryLevelAndDelay() {
+        SunSpecMap.Model model = served(ProtectionModel.ID);
+        List<String> names = model.points().stream().map(Point::name).toList();
+        assertThat(names).doesNotHaveDuplicates().allMatch(n -> n.matches("[A-Za-z][A-Za-z0-9_]*"));
+        assertThat(model.points()).allMatch(p -> p.name().equals("ID") || p.name().equals("L") || p.writable());
+        for (org.pibms.core.FaultId fault : org.pibms.core.FaultId.values()) {
+            if (fault == org.pibms.core.FaultId.MOS_PULSE_OVERLOAD) {
+                continue;
+            }
+            assertThat(names).as(fault.id()).contains(ProtectionModel.pointName(fault) + "Dly");
+        }
+        assertThat(model.id()).isBetween(64_000, 65_535);
     }
 
     @Test
