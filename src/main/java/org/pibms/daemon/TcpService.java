@@ -59,16 +59,6 @@ final class TcpService implements AutoCloseable {
         acceptor.start();
     }
 
-    /** The port actually bound (useful with port 0 in tests); 0 while not bound. */
-    int localPort() {
-        ServerSocket s = server;
-        return s == null ? 0 : s.getLocalPort();
-    }
-
-    int connections() {
-        return connections.size();
-    }
-
     private void run() {
         long retry_ms = firstRetry_ms;
         boolean reported = false;

@@ -42,7 +42,7 @@ class SunSpecModelTest {
         return points;
     }
 
-    private static List<Defined> served(SunSpecMap.Model model, List<Point> points, int offset) {
+    private static List<Defined> served(List<Point> points, int offset) {
         List<Defined> served = new ArrayList<>();
         for (Point p : points) {
             served.add(new Defined(p.name(), p.type().id(), p.size(), offset));
@@ -62,7 +62,7 @@ class SunSpecModelTest {
         assertThat(json.get("id").asInt()).isEqualTo(id);
         SunSpecMap.Model model = served(id);
         List<Defined> defined = points(json.get("group"), 0);
-        assertThat(served(model, model.points(), 0)).containsExactlyElementsOf(defined);
+        assertThat(served(model.points(), 0)).containsExactlyElementsOf(defined);
 
         JsonNode groups = json.get("group").get("groups");
         if (groups == null) {
@@ -71,7 +71,7 @@ class SunSpecModelTest {
         }
         assertThat(groups).hasSize(1);
         assertThat(groups.get(0).get("name").asText()).isEqualTo("lithium-ion-module-cell");
-        assertThat(served(model, model.cellGroup(), 0)).containsExactlyElementsOf(points(groups.get(0), 0));
+        assertThat(served(model.cellGroup(), 0)).containsExactlyElementsOf(points(groups.get(0), 0));
     }
 
     @Test
