@@ -32,6 +32,9 @@ class DebPackageIT {
     /** The package's files and their modes, as {@code dpkg-deb -c} prints them. */
     private static final Map<String, String> FILES = Map.of(
             "./usr/share/pibms/pibms.jar", "-rw-r--r--",
+            "./usr/share/pibms/javacan/aarch64/native/libjavacan-core.so", "-rw-r--r--",
+            "./usr/share/pibms/javacan/armv7/native/libjavacan-core.so", "-rw-r--r--",
+            "./usr/share/pibms/javacan/x86_64/native/libjavacan-core.so", "-rw-r--r--",
             "./usr/bin/pibms", "-rwxr-xr-x",
             "./etc/pibms/pibms.yaml", "-rw-r-----",
             "./lib/systemd/system/pibms.service", "-rw-r--r--",

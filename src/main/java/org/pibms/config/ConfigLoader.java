@@ -26,6 +26,8 @@ import org.pibms.core.Recovery;
 import org.pibms.core.Measurement;
 import org.pibms.core.OcvCurve;
 import org.pibms.core.settings.BalancingSettings;
+import org.pibms.core.settings.CanSettings;
+import org.pibms.core.settings.ChargeLimitSettings;
 import org.pibms.core.settings.ControlSettings;
 import org.pibms.core.settings.DaemonSettings;
 import org.pibms.core.settings.HardwareSettings;
@@ -67,6 +69,8 @@ public final class ConfigLoader {
     private static final List<String> MODBUS_KEYS = List.of("unit_id", "writes");
     private static final Pattern IP_LITERAL = Pattern.compile(
             "(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+    private static final Pattern CAN_INTERFACE = Pattern.compile("[a-z0-9_.-]{1,15}");
+    private static final Pattern J1939_NAME = Pattern.compile("[0-9A-Fa-f]{16}");
     private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}");
     private static final Pattern PASSWORD = Pattern.compile("[\\x21-\\x7E]{4,16}");
     private static final long MAX_FILE_BYTES = 1 << 20;
@@ -180,8 +184,11 @@ public final class ConfigLoader {
         DaemonSettings daemon = daemon(root.section("daemon"), directory);
         SocSettings soc = soc(root.section("soc"), pack, hardware, protection);
         RecorderSettings recorder = recorder(root.section("recorder"), directory);
+        ChargeLimitSettings chargeLimits = chargeLimits(root.section("charge_limits"), pack, protection);
         List<PortSettings> ports = ports(root, directory);
         Optional<ModbusTcpSettings> modbusTcp = modbusTcp(root.section("modbus_tcp"));
+        Optional<CanSettings> can = root.has("can") ? Optional.of(can(root.section("can"), directory))
+                : Optional.empty();
         Optional<SimulationSettings> simulation = root.has("simulation")
                 ? Optional.of(simulation(root.section("simulation"), pack))
                 : Optional.empty();
@@ -191,7 +198,7 @@ public final class ConfigLoader {
             throw new ConfigException(problems.sorted());
         }
         return new Settings(pack, protection, sensors, hardware, outputs, switching, lowPower, balancing, openWire,
-                control, daemon, soc, recorder, ports, modbusTcp, simulation);
+                control, daemon, soc, recorder, chargeLimits, ports, modbusTcp, can, simulation);
     }
 
     private static PackSettings pack(Section s) {
@@ -694,6 +701,71 @@ public final class ConfigLoader {
     }
 
     /** The measurement recorder: off unless {@code path} is given. */
+    /**
+     * The limits an inverter is told. Every level must sit inside the protection levels in force, so
+     * that an inverter obeying them never makes the BMS trip: a file that breaks that is refused.
+     */
+    private static ChargeLimitSettings chargeLimits(Section s, PackSettings pack, ProtectionSettings protection) {
+        int chargeTrip_mA = protection.limit(FaultId.CHARGE_OVERCURRENT).trip();
+        int dischargeTrip_mA = protection.limit(FaultId.DISCHARGE_OVERCURRENT).trip();
+        ChargeLimitSettings d = ChargeLimitSettings.defaultsFor(pack.chemistry(),
+                Math.min(pack.capacity_mAh() / 2, chargeTrip_mA / 10 * 9), dischargeTrip_mA / 10 * 9);
+        int chargeCell = s.optionalInt("charge_cell_mV", d.chargeCell_mV(), 2000, 4500);
+        int floatCell = s.optionalInt("float_cell_mV", d.floatCell_mV(), 2000, 4500);
+        int absorption = (int) Math.round(s.optionalDecimal("absorption_min", d.absorption_ms() / 60_000.0, 0, 1440)
+                * 60_000);
+        int rebulk = (int) Math.round(s.optionalDecimal("rebulk_soc_pct", d.rebulkSoc_permille() / 10.0, 0, 100) * 10);
+        int maxCharge = amps(s, "max_charge_A", d.maxCharge_mA(), 0, 2000);
+        int maxDischarge = amps(s, "max_discharge_A", d.maxDischarge_mA(), 0, 2000);
+        int chargeFrom = s.optionalInt("charge_taper_from_mV", d.chargeTaperFrom_mV(), 2000, 4500);
+        int chargeTo = s.optionalInt("charge_taper_to_mV", d.chargeTaperTo_mV(), 2000, 4500);
+        int dischargeFrom = s.optionalInt("discharge_taper_from_mV", d.dischargeTaperFrom_mV(), 2000, 4500);
+        int dischargeTo = s.optionalInt("discharge_taper_to_mV", d.dischargeTaperTo_mV(), 2000, 4500);
+        int socFrom = (int) Math.round(s.optionalDecimal("soc_taper_from_pct", d.socTaperFrom_permille() / 10.0, 1, 100)
+                * 10);
+        int temperatureTaper = (int) Math.round(s.optionalDecimal("temperature_taper_C",
+                d.temperatureTaper_dC() / 10.0, 0.1, 30) * 10);
+        int mosDerate = (int) Math.round(s.optionalDecimal("mos_derate_C", d.mosDerate_dC() / 10.0, 0.1, 60) * 10);
+        int hold = (int) Math.round(s.optionalDecimal("recovery_hold_s", d.recoveryHold_ms() / 1000.0, 0, 3600) * 1000);
+        int ramp = amps(s, "ramp_A_per_s", d.ramp_mA_per_s(), 0.1, 1000);
+        s.finish();
+        int cellOv = protection.limit(FaultId.CELL_OVERVOLTAGE).trip();
+        int packOv = protection.limit(FaultId.PACK_OVERVOLTAGE).trip();
+        int cellUv = protection.limit(FaultId.CELL_UNDERVOLTAGE).trip();
+        if (chargeCell >= cellOv) {
+            s.problem("charge_cell_mV", chargeCell + " mV is not below protection.cell_overvoltage.trip_mV (" + cellOv
+                    + " mV): the inverter would charge the cells into the protection");
+        } else if ((long) chargeCell * pack.cellCount() >= packOv) {
+            s.problem("charge_cell_mV", pack.cellCount() + " × " + chargeCell + " mV is not below"
+                    + " protection.pack_overvoltage.trip_mV (" + packOv + " mV)");
+        }
+        if (floatCell > chargeCell) {
+            s.problem("float_cell_mV", floatCell + " mV is above charge_cell_mV (" + chargeCell + " mV)");
+        }
+        if (chargeFrom >= chargeTo) {
+            s.problem("charge_taper_from_mV", "must be below charge_taper_to_mV (" + chargeTo + " mV)");
+        } else if (chargeTo > cellOv) {
+            s.problem("charge_taper_to_mV", chargeTo + " mV is above protection.cell_overvoltage.trip_mV (" + cellOv
+                    + " mV): charging must have stopped before the protection trips");
+        }
+        if (dischargeTo >= dischargeFrom) {
+            s.problem("discharge_taper_to_mV", "must be below discharge_taper_from_mV (" + dischargeFrom + " mV)");
+        } else if (dischargeTo < cellUv) {
+            s.problem("discharge_taper_to_mV", dischargeTo + " mV is below protection.cell_undervoltage.trip_mV ("
+                    + cellUv + " mV): discharging must have stopped before the protection trips");
+        }
+        if (maxCharge > chargeTrip_mA) {
+            s.problem("max_charge_A", maxCharge / 1000.0 + " A is above protection.charge_overcurrent.trip_A ("
+                    + chargeTrip_mA / 1000.0 + " A)");
+        }
+        if (maxDischarge > dischargeTrip_mA) {
+            s.problem("max_discharge_A", maxDischarge / 1000.0 + " A is above protection.discharge_overcurrent.trip_A ("
+                    + dischargeTrip_mA / 1000.0 + " A)");
+        }
+        return new ChargeLimitSettings(chargeCell, floatCell, absorption, rebulk, maxCharge, maxDischarge, chargeFrom,
+                chargeTo, dischargeFrom, dischargeTo, socFrom, temperatureTaper, mosDerate, hold, ramp);
+    }
+
     private static RecorderSettings recorder(Section s, Path directory) {
         String pathText = s.optionalText("path", "");
         int interval = s.optionalInt("interval_ms", 0, 0, 3_600_000);
@@ -782,6 +854,52 @@ public final class ConfigLoader {
                     !sign.equals("charge_positive"), !order.equals("discharge_first"))));
         }
         return ports;
+    }
+
+    /** The CAN bus: SocketCAN or a USB SLCAN adapter, and who is on it. */
+    private static CanSettings can(Section s, Path directory) {
+        CanSettings.Transport transport = s.requiredChoice("transport", text -> parseEnum(CanSettings.Transport.class,
+                text), List.of("socketcan", "slcan"), CanSettings.Transport.SOCKETCAN);
+        String iface = s.optionalText("interface", "can0");
+        String deviceText = s.optionalText("device", "");
+        CanSettings.Profile profile = s.requiredChoice("profile", text -> parseEnum(CanSettings.Profile.class, text),
+                List.of("pylon", "sma", "victron", "ant"), CanSettings.Profile.PYLON);
+        int period = s.optionalInt("period_ms", 1000, 200, 2000);
+        int timeout = s.optionalInt("inverter_timeout_s", 30, 5, 600);
+        int address = s.optionalInt("j1939_address", 0xF4, 0, 0xFD);
+        String name = s.optionalText("j1939_name", "00000000FFE00001");
+        s.finish();
+        Path device = Path.of("/dev/null");
+        if (transport == CanSettings.Transport.SLCAN) {
+            if (deviceText.isBlank()) {
+                s.problem("device", "an slcan adapter needs its serial device, e.g. /dev/ttyACM0");
+            } else {
+                try {
+                    device = directory.resolve(deviceText).normalize();
+                } catch (InvalidPathException e) {
+                    s.problem("device", "not a usable path: " + e.getReason());
+                }
+            }
+        } else if (!CAN_INTERFACE.matcher(iface).matches()) {
+            s.problem("interface", "'" + iface + "' is not a network interface name (1-15 of a-z, 0-9, _ - .)");
+        }
+        long nameValue = 0;
+        if (!J1939_NAME.matcher(name).matches()) {
+            s.problem("j1939_name", "expected 16 hex digits (the 64-bit NAME, most significant first), got '" + name
+                    + "'");
+        } else {
+            nameValue = Long.parseUnsignedLong(name, 16);
+        }
+        return new CanSettings(transport, iface, device, profile, period, timeout * 1000, address, nameValue);
+    }
+
+    private static <E extends Enum<E>> Optional<E> parseEnum(Class<E> type, String text) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().toLowerCase(java.util.Locale.ROOT).equals(text)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The Modbus TCP server: off unless enabled, and then on loopback unless an address is given. */

@@ -17,6 +17,7 @@ import org.pibms.core.MeasurementRecorder;
 import org.pibms.core.Origin;
 import org.pibms.core.PackInputs;
 import org.pibms.core.PackState;
+import org.pibms.core.Quantity;
 import org.pibms.core.Recovery;
 import org.pibms.core.SavedState;
 import org.pibms.core.Severity;
@@ -88,6 +89,8 @@ public final class PackController implements ControlLoop.Task {
     private final SwitchStateMachine switching;
     private final Balancer balancer;
     private final OpenWireSchedule openWire;
+    private final ChargeLimits chargeLimits;
+    private final ChargeLimits.Inputs limitInputs = new ChargeLimits.Inputs();
     private final OutputSettings.Function[] outputFunction;
 
     private SocState restoredSoc;
@@ -134,6 +137,7 @@ public final class PackController implements ControlLoop.Task {
                 settings.hardware().ltc6813().balanceResistor_Ohm(), sensorsAt(settings, SensorLocation.BALANCE));
         restoreBalanced(saved.balancedArray_mAh());
         this.openWire = new OpenWireSchedule(settings.openWire(), settings.pack().cellCount());
+        this.chargeLimits = new ChargeLimits(settings.pack().cellCount(), settings.chargeLimits());
         this.switching = new SwitchStateMachine(settings.hasPrecharge(), settings.switching().prechargeTimeout_ms(),
                 settings.switching().prechargeMargin_mV());
         this.outputFunction = settings.outputs().stream().map(OutputSettings::function)
@@ -177,6 +181,7 @@ public final class PackController implements ControlLoop.Task {
         decideSwitches(now_ns);
         applySwitches();
         balance(time_ms);
+        updateChargeLimits(time_ms);
         answerMosCommand();
         answerBalanceCommand();
         publish(wallClock_ms);
@@ -690,10 +695,31 @@ public final class PackController implements ControlLoop.Task {
         outputMask = 0;
     }
 
+    /** After switching: a limit follows the MOSFET state this tick leaves. */
+    private void updateChargeLimits(long time_ms) {
+        ChargeLimits.Inputs in = limitInputs;
+        in.cellsKnown = protection.known(Quantity.HIGHEST_CELL_VOLTAGE);
+        in.highestCell_mV = protection.value(Quantity.HIGHEST_CELL_VOLTAGE);
+        in.lowestCell_mV = protection.value(Quantity.LOWEST_CELL_VOLTAGE);
+        in.packKnown = protection.known(Quantity.PACK_VOLTAGE);
+        in.pack_mV = protection.value(Quantity.PACK_VOLTAGE);
+        in.cellTemperaturesKnown = protection.known(Quantity.HIGHEST_CELL_TEMPERATURE);
+        in.highestCellTemperature_dC = protection.value(Quantity.HIGHEST_CELL_TEMPERATURE);
+        in.lowestCellTemperature_dC = protection.value(Quantity.LOWEST_CELL_TEMPERATURE);
+        in.mosTemperatureKnown = protection.known(Quantity.MOS_TEMPERATURE);
+        in.mosTemperature_dC = protection.value(Quantity.MOS_TEMPERATURE);
+        in.socKnown = soc.initialised();
+        in.soc_permille = (int) Math.round(soc.soc_pct() * 10);
+        in.chargeMos = chargeMos;
+        in.dischargeMos = dischargeMos;
+        in.faults = faults;
+        chargeLimits.update(time_ms, in, protection.settings());
+    }
+
     private void publish(long wallClock_ms) {
         snapshots.publish(++sequence, wallClock_ms, state, measurement, soc, lastCalibrationAt_ms, chargeMos,
                 dischargeMos, precharge, outputMask, manualChargeOff, manualDischargeOff, lowPower, balancer,
-                protection, starts);
+                protection, chargeLimits, starts);
     }
 
     private void changeState(PackState next) {

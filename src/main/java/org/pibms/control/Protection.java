@@ -209,6 +209,16 @@ final class Protection {
         return active;
     }
 
+    /** Whether this tick measured a quantity; {@link #value} is meaningful only then. */
+    boolean known(Quantity q) {
+        return known[q.ordinal()];
+    }
+
+    /** A quantity as this tick measured it, in its base unit. */
+    int value(Quantity q) {
+        return value[q.ordinal()];
+    }
+
     long active() {
         return active;
     }

@@ -69,6 +69,10 @@ public final class SnapshotBuffer implements SnapshotSource {
     private final int[] temperature_dC;
     private final boolean[] temperatureValid;
     private boolean chargeMos;
+    private int cvl_mV;
+    private int ccl_mA;
+    private int dcl_mA;
+    private boolean floatCharging;
     private boolean dischargeMos;
     private boolean precharging;
     private int outputMask;
@@ -110,7 +114,8 @@ public final class SnapshotBuffer implements SnapshotSource {
     /** Publishes one tick. Control thread only; allocates nothing. */
     void publish(long sequence, long time_ms, PackState state, Measurement m, SocEstimator soc,
             long lastCalibrationAt_ms, boolean chargeMos, boolean dischargeMos, boolean precharging, int outputMask, boolean chargeManualOff,
-            boolean dischargeManualOff, boolean lowPower, Balancer balancer, Protection protection, long starts) {
+            boolean dischargeManualOff, boolean lowPower, Balancer balancer, Protection protection,
+            ChargeLimits limits, long starts) {
         long stamp = lock.writeLock();
         try {
             this.sequence = sequence;
@@ -151,6 +156,10 @@ public final class SnapshotBuffer implements SnapshotSource {
             }
             this.chargeMos = chargeMos;
             this.dischargeMos = dischargeMos;
+            this.cvl_mV = limits.cvl_mV();
+            this.ccl_mA = limits.ccl_mA();
+            this.dcl_mA = limits.dcl_mA();
+            this.floatCharging = limits.phase() == ChargeLimits.Phase.FLOAT;
             this.precharging = precharging;
             this.outputMask = outputMask;
             this.chargeManualOff = chargeManualOff;
@@ -218,6 +227,7 @@ public final class SnapshotBuffer implements SnapshotSource {
                 .soc(socValid ? socState() : null)
                 .temperatures(temperatureNames, temperature_dC, temperatureValid)
                 .mos(chargeMos, dischargeMos)
+                .chargeLimits(cvl_mV, ccl_mA, dcl_mA, floatCharging)
                 .precharging(precharging)
                 .manualOff(chargeManualOff, dischargeManualOff)
                 .outputs(outputNames, outputStates())

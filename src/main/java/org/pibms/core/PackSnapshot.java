@@ -35,6 +35,10 @@ public final class PackSnapshot {
     private final boolean[] temperatureValid;
     private final boolean chargeMos;
     private final boolean dischargeMos;
+    private final int cvl_mV;
+    private final int ccl_mA;
+    private final int dcl_mA;
+    private final boolean floatCharging;
     private final boolean precharging;
     private final boolean chargeManualOff;
     private final boolean dischargeManualOff;
@@ -76,6 +80,10 @@ public final class PackSnapshot {
         }
         this.chargeMos = b.chargeMos;
         this.dischargeMos = b.dischargeMos;
+        this.cvl_mV = b.cvl_mV;
+        this.ccl_mA = b.ccl_mA;
+        this.dcl_mA = b.dcl_mA;
+        this.floatCharging = b.floatCharging;
         this.precharging = b.precharging;
         this.chargeManualOff = b.chargeManualOff;
         this.dischargeManualOff = b.dischargeManualOff;
@@ -244,6 +252,26 @@ public final class PackSnapshot {
         return dischargeMos;
     }
 
+    /** Charge voltage limit for an inverter: cells × the bulk or float voltage. */
+    public int cvl_mV() {
+        return cvl_mV;
+    }
+
+    /** Charge current limit for an inverter, 0 when charging must not happen. */
+    public int ccl_mA() {
+        return ccl_mA;
+    }
+
+    /** Discharge current limit for an inverter, positive; 0 when discharging must not happen. */
+    public int dcl_mA() {
+        return dcl_mA;
+    }
+
+    /** True after absorption, while CVL is the float voltage. */
+    public boolean floatCharging() {
+        return floatCharging;
+    }
+
     /** True while the load is being pre-charged before the discharge MOS closes. */
     public boolean precharging() {
         return precharging;
@@ -355,6 +383,10 @@ public final class PackSnapshot {
         private boolean[] temperatureValid = new boolean[0];
         private boolean chargeMos;
         private boolean dischargeMos;
+        private int cvl_mV;
+        private int ccl_mA;
+        private int dcl_mA;
+        private boolean floatCharging;
         private boolean precharging;
         private boolean chargeManualOff;
         private boolean dischargeManualOff;
@@ -463,6 +495,14 @@ public final class PackSnapshot {
         public Builder mos(boolean chargeMos, boolean dischargeMos) {
             this.chargeMos = chargeMos;
             this.dischargeMos = dischargeMos;
+            return this;
+        }
+
+        public Builder chargeLimits(int cvl_mV, int ccl_mA, int dcl_mA, boolean floatCharging) {
+            this.cvl_mV = cvl_mV;
+            this.ccl_mA = ccl_mA;
+            this.dcl_mA = dcl_mA;
+            this.floatCharging = floatCharging;
             return this;
         }
 

@@ -29,6 +29,7 @@ import org.pibms.core.SavedState;
 import org.pibms.core.SnapshotSource;
 import org.pibms.core.StateStore;
 import org.pibms.core.SystemClock;
+import org.pibms.core.settings.CanSettings;
 import org.pibms.core.settings.DaemonSettings;
 import org.pibms.core.settings.OutputSettings;
 import org.pibms.core.settings.PortSettings;
@@ -41,6 +42,11 @@ import org.pibms.hw.Board;
 import org.pibms.hw.BusException;
 import org.pibms.hw.pi4j.Pi4jBoard;
 import org.pibms.protocol.StreamServer;
+import org.pibms.protocol.can.AntJ1939Node;
+import org.pibms.protocol.can.CanNode;
+import org.pibms.protocol.can.InverterFrames;
+import org.pibms.protocol.can.InverterNode;
+import org.pibms.protocol.can.InverterProfile;
 import org.pibms.protocol.ant.AntServer;
 import org.pibms.protocol.ant.AntSession;
 import org.pibms.protocol.modbus.ModbusRtuSession;
@@ -54,6 +60,9 @@ import org.pibms.store.EventLog;
 import org.pibms.store.EventRecord;
 import org.pibms.store.StateFile;
 import org.pibms.store.StoreException;
+import org.pibms.transport.can.CanLink;
+import org.pibms.transport.can.SlcanLink;
+import org.pibms.transport.can.SocketCanLink;
 import org.pibms.transport.serial.SerialLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +86,10 @@ public final class Daemon implements AutoCloseable {
      * unknown length, and frames a USB adapter held back past t3.5 (docs/protocols/modbus.md).
      */
     private static final int MODBUS_QUIET_ms = 20;
+    /** A CAN read waits no longer than the node's tick, so sending never waits on a quiet bus. */
+    private static final int CAN_READ_ms = (int) CanNode.TICK_ms;
+    /** USB SLCAN adapters are CDC devices that ignore the rate; a real UART adapter would need it set. */
+    private static final int SLCAN_SERIAL_BAUD = 115_200;
 
     private final Settings settings;
     private final ControlSocketServer socket;
@@ -91,6 +104,7 @@ public final class Daemon implements AutoCloseable {
     private final Optional<ServiceWatchdog> watchdog;
     private final List<PortService> ports = new ArrayList<>();
     private Optional<TcpService> modbusTcp = Optional.empty();
+    private Optional<CanService> can = Optional.empty();
     private boolean closed;
 
     private Daemon(Settings settings, ControlSocketServer socket, Board board, SnapshotBuffer snapshots,
@@ -310,6 +324,7 @@ public final class Daemon implements AutoCloseable {
         loop.start();
         socket.start(new ControlService(snapshots, commands));
         startPorts();
+        settings.can().ifPresent(this::startCan);
         int interval = settings.daemon().statusLogInterval_s();
         if (interval > 0) {
             reporter.scheduleAtFixedRate(this::logStatus, interval, interval, TimeUnit.SECONDS);
@@ -373,6 +388,45 @@ public final class Daemon implements AutoCloseable {
         });
     }
 
+    /** The CAN bus: a missing interface or adapter is retried in the background, as a serial port is. */
+    private void startCan(CanSettings c) {
+        int cells = settings.pack().cellCount();
+        CanNode node;
+        if (c.profile() == CanSettings.Profile.ANT) {
+            node = new AntJ1939Node(c.j1939Name(), c.j1939Address(), cells, sensorLocations(),
+                    cells * settings.pack().chemistry().nominalCell_mV());
+        } else {
+            String[] version = version().split("[.-]");
+            InverterFrames.Battery battery = new InverterFrames.Battery(cells, settings.pack().capacity_mAh(),
+                    cells * settings.chargeLimits().dischargeTaperTo_mV(), sensorLocations(),
+                    productName(),
+                    number(version, 0), number(version, 1));
+            node = new InverterNode(new InverterFrames(InverterProfile.valueOf(c.profile().name()), battery),
+                    c.period_ms(), c.inverterTimeout_ms());
+        }
+        CanLink.Opener opener = c.transport() == CanSettings.Transport.SOCKETCAN
+                ? SocketCanLink.opener(c.iface(), CAN_READ_ms)
+                : SlcanLink.opener(SerialLink.opener(c.device(), SLCAN_SERIAL_BAUD, false, CAN_READ_ms));
+        CanService service = new CanService(opener, node, snapshots, () -> System.nanoTime() / 1_000_000,
+                PortService.FIRST_RETRY_ms);
+        can = Optional.of(service);
+        service.start();
+        log.info("CAN {}: {} profile over {}", opener.name(), c.profile().id(), c.transport().id());
+    }
+
+    /** What protocols that ask for a model name are told, e.g. {@code pibms 16S LFP}. */
+    private String productName() {
+        return "pibms " + settings.pack().cellCount() + "S " + settings.pack().chemistry().id().toUpperCase(Locale.ROOT);
+    }
+
+    private static int number(String[] parts, int index) {
+        try {
+            return index < parts.length ? Integer.parseInt(parts[index]) : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     private static boolean isLoopback(String address) {
         return address.startsWith("127.") || address.equals("::1");
     }
@@ -383,9 +437,8 @@ public final class Daemon implements AutoCloseable {
 
     private SunSpecMap.Device sunSpecDevice(String serialNumber, int unitId, boolean writes) {
         int cells = settings.pack().cellCount();
-        return new SunSpecMap.Device("pibms " + cells + "S " + settings.pack().chemistry().id().toUpperCase(Locale.ROOT),
-                version(), serialNumber, unitId, cells, cells * settings.pack().chemistry().nominalCell_mV(),
-                settings.temperatureSensors(), writes);
+        return new SunSpecMap.Device(productName(), version(), serialNumber, unitId, cells,
+                cells * settings.pack().chemistry().nominalCell_mV(), settings.temperatureSensors(), writes);
     }
 
     private String describeSource() {
@@ -444,6 +497,7 @@ public final class Daemon implements AutoCloseable {
         socket.close();
         ports.forEach(PortService::close);
         modbusTcp.ifPresent(TcpService::close);
+        can.ifPresent(CanService::close);
         try {
             if (!loop.stop(LOOP_STOP_ms)) {
                 log.error("the control loop did not stop within {} ms (a tick is stuck, in a driver perhaps):"

@@ -19,7 +19,6 @@ final class PortService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PortService.class);
     static final long FIRST_RETRY_ms = 1000;
-    static final long LAST_RETRY_ms = 30_000;
     private static final long JOIN_ms = 2000;
 
     private final ByteLink.Opener opener;
@@ -38,7 +37,7 @@ final class PortService implements AutoCloseable {
         this(opener, server, now_ns, FIRST_RETRY_ms);
     }
 
-    /** @param firstRetry_ms the first pause before a retry; it doubles up to {@link #LAST_RETRY_ms} */
+    /** @param firstRetry_ms the first pause before a retry; it doubles up to {@link Outage#LAST_RETRY_ms} */
     PortService(ByteLink.Opener opener, StreamServer server, LongSupplier now_ns, long firstRetry_ms) {
         this.firstRetry_ms = firstRetry_ms;
         this.opener = opener;
@@ -59,49 +58,28 @@ final class PortService implements AutoCloseable {
     }
 
     private void run() {
-        long retry_ms = firstRetry_ms;
-        String outage = null;
-        int attempts = 0;
+        Outage outage = new Outage(log, "port " + opener.name(), firstRetry_ms, false);
         while (!closed) {
             try (ByteLink opened = opener.open()) {
                 link = opened;
                 if (closed) {
                     return;
                 }
-                if (outage != null) {
-                    log.info("port {}: open again after {} failed attempt{}", opener.name(), attempts,
-                            attempts == 1 ? "" : "s");
-                } else {
-                    log.info("port {}: serving {}", opener.name(), server.protocol());
-                }
-                outage = null;
-                attempts = 0;
-                retry_ms = firstRetry_ms;
+                outage.opened("serving " + server.protocol());
                 serve(opened);
             } catch (IOException e) {
                 if (closed) {
                     return;
                 }
-                attempts++;
-                if (outage == null) {
-                    outage = e.getMessage();
-                    log.warn("port {}: {}; trying again every {}-{} s until it works (logged once)", opener.name(),
-                            outage, FIRST_RETRY_ms / 1000, LAST_RETRY_ms / 1000);
-                }
+                outage.failed(e.getMessage());
             } catch (RuntimeException e) {
-                // A bug must not end the port for good; the pause below keeps a repeating one quiet.
-                attempts++;
-                if (outage == null) {
-                    outage = e.toString();
-                    log.error("port {}: unexpected failure; reopening", opener.name(), e);
-                }
+                outage.crashed(e);
             } finally {
                 link = null;
             }
-            if (!pause(retry_ms)) {
+            if (closed || !outage.pause()) {
                 return;
             }
-            retry_ms = Math.min(LAST_RETRY_ms, retry_ms * 2);
         }
     }
 
@@ -139,15 +117,6 @@ final class PortService implements AutoCloseable {
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
-        }
-    }
-
-    private boolean pause(long ms) {
-        try {
-            Thread.sleep(ms);
-            return !closed;
-        } catch (InterruptedException e) {
-            return false;
         }
     }
 

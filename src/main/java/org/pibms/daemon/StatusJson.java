@@ -90,6 +90,10 @@ public final class StatusJson {
         }
         json.put("charge_mos", s.chargeMos());
         json.put("discharge_mos", s.dischargeMos());
+        json.put("cvl_mV", s.cvl_mV());
+        json.put("ccl_mA", s.ccl_mA());
+        json.put("dcl_mA", s.dcl_mA());
+        json.put("charge_phase", s.floatCharging() ? "float" : "bulk");
         json.put("precharging", s.precharging());
         ArrayNode manualOff = json.putArray("manual_off");
         if (s.chargeManualOff()) {
@@ -215,6 +219,8 @@ public final class StatusJson {
                 .soc(estimate != null && estimate.isObject() ? readSoc(estimate, soc) : null)
                 .temperatures(names, temps.stream().mapToInt(Integer::intValue).toArray(), toArray(tempsValid))
                 .mos(required(json, "charge_mos").asBoolean(), required(json, "discharge_mos").asBoolean())
+                .chargeLimits(required(json, "cvl_mV").asInt(), required(json, "ccl_mA").asInt(),
+                        required(json, "dcl_mA").asInt(), required(json, "charge_phase").asText().equals("float"))
                 .precharging(required(json, "precharging").asBoolean())
                 .manualOff(manualOff.contains(Path.CHARGE), manualOff.contains(Path.DISCHARGE))
                 .outputs(outputNames, toArray(outputsOn))

@@ -60,8 +60,8 @@ final class TcpService implements AutoCloseable {
     }
 
     private void run() {
-        long retry_ms = firstRetry_ms;
-        boolean reported = false;
+        String where = address.getHostString() + ":" + address.getPort();
+        Outage outage = new Outage(log, name, firstRetry_ms, false);
         while (!closed) {
             try (ServerSocket bound = new ServerSocket()) {
                 bound.setReuseAddress(true);
@@ -70,9 +70,7 @@ final class TcpService implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                log.info("{} on {}:{}", name, address.getHostString(), bound.getLocalPort());
-                reported = false;
-                retry_ms = firstRetry_ms;
+                outage.opened("listening on " + where);
                 while (!closed) {
                     accept(bound.accept());
                 }
@@ -80,21 +78,15 @@ final class TcpService implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                if (!reported) {
-                    reported = true;
-                    log.warn("{}: cannot listen on {}:{}: {}; trying again every {}-{} s until it works (logged once)",
-                            name, address.getHostString(), address.getPort(), e.getMessage(),
-                            PortService.FIRST_RETRY_ms / 1000, PortService.LAST_RETRY_ms / 1000);
-                }
+                outage.failed("cannot listen on " + where + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                outage.crashed(e);
             } finally {
                 server = null;
             }
-            try {
-                Thread.sleep(retry_ms);
-            } catch (InterruptedException e) {
+            if (closed || !outage.pause()) {
                 return;
             }
-            retry_ms = Math.min(PortService.LAST_RETRY_ms, retry_ms * 2);
         }
     }
 

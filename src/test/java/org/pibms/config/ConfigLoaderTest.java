@@ -18,6 +18,7 @@ import org.pibms.core.Chemistry;
 import org.pibms.core.FaultId;
 import java.util.Optional;
 import org.pibms.core.settings.HardwareSettings;
+import org.pibms.core.settings.CanSettings;
 import org.pibms.core.settings.ModbusTcpSettings;
 import org.pibms.core.settings.PortSettings;
 import org.pibms.core.settings.SensorLocation;
@@ -217,6 +218,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theCanBusIsReadWithItsDefaults() throws Exception {
+        assertThat(load(MINIMAL).can()).isEmpty();
+        assertThat(load(MINIMAL + "can:\n  transport: socketcan\n  profile: victron\n").can()).contains(
+                new CanSettings(CanSettings.Transport.SOCKETCAN, "can0", Path.of("/dev/null"), CanSettings.Profile.VICTRON,
+                        1000, 30_000, 0xF4, 0xFFE0_0001L));
+        assertThat(load(MINIMAL + "can:\n  transport: slcan\n  device: /dev/ttyACM0\n  profile: ant\n"
+                + "  j1939_address: 128\n  j1939_name: A00000000000002A\n").can()).contains(
+                new CanSettings(CanSettings.Transport.SLCAN, "can0", Path.of("/dev/ttyACM0"), CanSettings.Profile.ANT,
+                        1000, 30_000, 128, 0xA000_0000_0000_002AL));
+    }
+
+    @Test
+    void badCanSettingsAreNamed() throws Exception {
+        Path file = write(MINIMAL + "can:\n  transport: slcan\n  profile: goodwe\n  period_ms: 50\n"
+                + "  j1939_name: xyz\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigProblem::toString)
+                        .containsExactly(
+                                file + ":7:3: can.device: an slcan adapter needs its serial device, e.g. /dev/ttyACM0",
+                                file + ":8:12: can.profile: expected one of pylon, sma, victron, ant, got the text"
+                                        + " 'goodwe'",
+                                file + ":9:14: can.period_ms: 50 is outside the allowed range 200..2000",
+                                file + ":10:15: can.j1939_name: expected 16 hex digits (the 64-bit NAME, most"
+                                        + " significant first), got 'xyz'"));
+    }
+
+    @Test
     void aModbusTcpAddressMustBeAnIpAddress() throws Exception {
         Path file = write(MINIMAL + "modbus_tcp:\n  enabled: true\n  address: pi.local\n  port: 70000\n");
         assertThatThrownBy(() -> ConfigLoader.load(file))
@@ -283,7 +312,7 @@ class ConfigLoaderTest {
                                 "4:3: pack.capacity_ah: unknown key (did you mean 'capacity_Ah'?)")),
                 Arguments.of("unknown top-level key", MINIMAL + "colour: blue\n",
                         List.of("6:1: colour: unknown key (known keys: pack, control, hardware, protection,"
-                                + " temperature_sensors, outputs, switching, low_power, balancing, open_wire, daemon, soc, recorder, ports, modbus_tcp, simulation)")),
+                                + " temperature_sensors, outputs, switching, low_power, balancing, open_wire, daemon, soc, recorder, charge_limits, ports, modbus_tcp, can, simulation)")),
                 Arguments.of("missing pack section", "control:\n  period_ms: 100\n",
                         List.of("1:1: pack: missing section", "1:1: temperature_sensors: no sensor with location: cell; the charge and discharge"
                                 + " temperature limits need at least one, or the pack could be charged while frozen")),

@@ -17,9 +17,34 @@ import org.pibms.core.PackState;
 import org.pibms.core.SocCalibration;
 import org.pibms.core.SocState;
 import org.pibms.core.settings.BalancingSettings;
+import org.pibms.core.settings.ChargeLimitSettings;
+import org.pibms.core.settings.ProtectionSettings;
 import org.pibms.core.settings.SocSettings;
 
 class SnapshotBufferTest {
+
+    private static final ChargeLimits NO_LIMITS = new ChargeLimits(8,
+            ChargeLimitSettings.defaultsFor(Chemistry.LFP, 50_000, 100_000));
+
+    /** Limits that have ramped up on a healthy pack: CCL 50 A, DCL 100 A. */
+    private static ChargeLimits limits() {
+        ChargeLimits limits = new ChargeLimits(8, ChargeLimitSettings.defaultsFor(Chemistry.LFP, 50_000, 100_000));
+        ChargeLimits.Inputs in = new ChargeLimits.Inputs();
+        in.cellsKnown = true;
+        in.highestCell_mV = 3300;
+        in.lowestCell_mV = 3300;
+        in.cellTemperaturesKnown = true;
+        in.highestCellTemperature_dC = 250;
+        in.lowestCellTemperature_dC = 250;
+        in.chargeMos = true;
+        in.dischargeMos = true;
+        ProtectionSettings protection = ProtectionSettings.defaultsFor(new ProtectionSettings.Pack(Chemistry.LFP, 8,
+                100_000, 300_000));
+        for (long t = 0; t <= 120_000; t += 1000) {
+            limits.update(t, in, protection);
+        }
+        return limits;
+    }
 
     private static final Protection QUIET = new ProtectionBench().protection;
     private static final SocEstimator NO_SOC = new SocEstimator(
@@ -63,12 +88,12 @@ class SnapshotBufferTest {
         SnapshotBuffer buffer = new SnapshotBuffer(8, List.of("t"), List.of(), 100_000, false);
         Measurement m = new Measurement(8, 1);
         m.invalidate(0);
-        buffer.publish(1, 1000, PackState.NORMAL, m, NO_SOC, 0, true, true, false, 0, false, false, false, IDLE, QUIET, 1);
+        buffer.publish(1, 1000, PackState.NORMAL, m, NO_SOC, 0, true, true, false, 0, false, false, false, IDLE, QUIET, NO_LIMITS, 1);
 
         PackSnapshot first = buffer.latest();
         assertThat(buffer.latest()).isSameAs(first);
 
-        buffer.publish(2, 1100, PackState.NORMAL, m, NO_SOC, 0, true, true, false, 0, false, false, false, IDLE, QUIET, 1);
+        buffer.publish(2, 1100, PackState.NORMAL, m, NO_SOC, 0, true, true, false, 0, false, false, false, IDLE, QUIET, NO_LIMITS, 1);
         assertThat(buffer.latest()).isNotSameAs(first);
         assertThat(buffer.latest().sequence()).isEqualTo(2);
     }
@@ -93,7 +118,7 @@ class SnapshotBufferTest {
         }
 
         buffer.publish(7, 42, PackState.FAULT, m, showing(12.5), 99, false, true, true, 0b10, true, false, true,
-                bleeding(1, 3), tripped.protection, 5);
+                bleeding(1, 3), tripped.protection, limits(), 5);
 
         PackSnapshot s = buffer.latest();
         assertThat(s.sequence()).isEqualTo(7);
@@ -116,6 +141,10 @@ class SnapshotBufferTest {
         assertThat(s.cycles()).isEqualTo(2.5);
         assertThat(s.chargeMos()).isFalse();
         assertThat(s.dischargeMos()).isTrue();
+        assertThat(s.cvl_mV()).isEqualTo(8 * 3450);
+        assertThat(s.ccl_mA()).isEqualTo(50_000);
+        assertThat(s.dcl_mA()).isEqualTo(100_000);
+        assertThat(s.floatCharging()).isFalse();
         assertThat(s.balancingMask()).isEqualTo(0b101);
         assertThat(s.balancing().command()).isEqualTo(Balancing.Command.ON);
         assertThat(s.balancing().activity()).isEqualTo(Balancing.Activity.BALANCING);
@@ -173,7 +202,7 @@ class SnapshotBufferTest {
             }
             m.setCurrent_mA(tick);
             buffer.publish(tick, tick, PackState.NORMAL, m, NO_SOC, 0, false, false, false, 0, false, false, false, idle,
-                    QUIET, 1);
+                    QUIET, NO_LIMITS, 1);
         }
         done.set(true);
         for (Thread reader : readers) {

@@ -28,6 +28,7 @@ class StatusJsonTest {
             .capacity_mAh(100_000)
             .temperatures(List.of("cells_top", "mos"), new int[] {251, -52}, new boolean[] {true, false})
             .mos(true, false)
+            .chargeLimits(55_200, 0, 90_000, true)
             .precharging(true)
             .manualOff(true, false)
             .outputs(List.of("alarm", "heater"), new boolean[] {true, false})
@@ -65,6 +66,10 @@ class StatusJsonTest {
         assertThat(json.get("charge_mos").isBoolean()).isTrue();
         assertThat(json.get("charge_mos").asBoolean()).isTrue();
         assertThat(json.get("discharge_mos").asBoolean()).isFalse();
+        assertThat(json.get("cvl_mV").asInt()).isEqualTo(55_200);
+        assertThat(json.get("ccl_mA").asInt()).isZero();
+        assertThat(json.get("dcl_mA").asInt()).isEqualTo(90_000);
+        assertThat(json.get("charge_phase").asText()).isEqualTo("float");
         JsonNode balancing = json.get("balancing");
         assertThat(balancing.get("command").asText()).isEqualTo("auto");
         assertThat(balancing.get("activity").asText()).isEqualTo("balancing");

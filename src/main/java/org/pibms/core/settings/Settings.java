@@ -26,8 +26,10 @@ public record Settings(
         DaemonSettings daemon,
         SocSettings soc,
         RecorderSettings recorder,
+        ChargeLimitSettings chargeLimits,
         List<PortSettings> ports,
         Optional<ModbusTcpSettings> modbusTcp,
+        Optional<CanSettings> can,
         Optional<SimulationSettings> simulation) {
 
     public Settings {
