@@ -20,6 +20,12 @@ public final class SocketCanLink implements CanLink {
     private static final int ENODEV = 19;
     private static final int ENETDOWN = 100;
     private static final int EAFNOSUPPORT = 97;
+    private static final int EAGAIN = 11;
+    /** linux/can/error.h: the error classes pibms asks the kernel to report. */
+    private static final int CAN_ERR_CRTL = 0x04;
+    private static final int CAN_ERR_BUSOFF = 0x40;
+    /** Byte 1 of a controller error: the controller went error-passive receiving or sending. */
+    private static final int CAN_ERR_CRTL_PASSIVE = 0x10 | 0x20;
 
     private final RawCanChannel channel;
     private final String name;
@@ -59,6 +65,7 @@ public final class SocketCanLink implements CanLink {
         try {
             channel.bind(NetworkDevice.lookup(interfaceName));
             channel.setOption(CanSocketOptions.SO_RCVTIMEO, Duration.ofMillis(readTimeout_ms));
+            channel.setOption(CanSocketOptions.ERR_FILTER, CAN_ERR_BUSOFF | CAN_ERR_CRTL);
             return new SocketCanLink(channel, interfaceName);
         } catch (LinuxNativeOperationException e) {
             closeQuietly(channel);
@@ -85,18 +92,43 @@ public final class SocketCanLink implements CanLink {
         try {
             frame = channel.read();
         } catch (LinuxNativeOperationException e) {
-            if (e.getErrorNumber() == 11 /* EAGAIN: the read timed out */) {
+            if (e.getErrorNumber() == EAGAIN) {
+                // the read timed out
                 return null;
             }
             throw new IOException(name + ": " + (e.getErrorNumber() == ENETDOWN ? "the interface went down"
                     : e.getMessage()), e);
         }
-        if (frame.isError() || frame.isRemoteTransmissionRequest() || frame.getDataLength() > 8) {
+        if (frame.isError()) {
+            checkController(frame);
+            return null;
+        }
+        if (frame.isRemoteTransmissionRequest() || frame.getDataLength() > 8) {
             return null;
         }
         byte[] data = new byte[frame.getDataLength()];
         frame.getData(data, 0, data.length);
         return new CanFrame(frame.getId(), frame.isExtended(), data);
+    }
+
+    /**
+     * Bus-off, or a controller gone error-passive, ends the link: the service reopens it with its
+     * back-off, and the kernel (with {@code restart-ms} set) brings the controller back.
+     */
+    private void checkController(tel.schich.javacan.CanFrame error) throws IOException {
+        int errorClass = error.getId();
+        if ((errorClass & CAN_ERR_BUSOFF) != 0) {
+            throw new IOException(name + ": bus-off (the controller stopped after too many errors; check wiring,"
+                    + " termination and bit rate)");
+        }
+        if ((errorClass & CAN_ERR_CRTL) != 0 && error.getDataLength() > 1) {
+            byte[] data = new byte[error.getDataLength()];
+            error.getData(data, 0, data.length);
+            if ((data[1] & CAN_ERR_CRTL_PASSIVE) != 0) {
+                throw new IOException(name + ": the controller is error-passive (frames are not acknowledged:"
+                        + " is anything else on the bus, and is it terminated?)");
+            }
+        }
     }
 
     @Override
