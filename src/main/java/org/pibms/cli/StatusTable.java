@@ -15,6 +15,11 @@ import org.pibms.core.Unit;
 /** The human table of {@code pibms status}. */
 final class StatusTable {
 
+    /** 50 A, 42.5 A: the limits as an inverter's display shows them. */
+    private static String amps(int mA) {
+        return mA % 1000 == 0 ? Integer.toString(mA / 1000) : String.format(Locale.ROOT, "%.1f", mA / 1000.0);
+    }
+
     private static final int CELLS_PER_ROW = 4;
     /** A fault line longer than a terminal is wide puts its reading on a second line. */
     private static final int WIDTH = 80;
@@ -44,6 +49,8 @@ final class StatusTable {
         out.append(String.format(Locale.ROOT, "%-9s charge %s   discharge %s%n", "MOS",
                 mos(s.chargeMos(), s.chargeManualOff(), false),
                 mos(s.dischargeMos(), s.dischargeManualOff(), s.precharging())));
+        out.append(String.format(Locale.ROOT, "%-9s CVL %.1f V (%s)   CCL %s A   DCL %s A%n", "Limits",
+                s.cvl_mV() / 1000.0, s.floatCharging() ? "float" : "bulk", amps(s.ccl_mA()), amps(s.dcl_mA())));
         String io = inputsAndOutputs(s);
         if (!io.isEmpty()) {
             out.append(String.format(Locale.ROOT, "%-9s %s%n", "I/O", io));

@@ -38,6 +38,14 @@ class StatusTableTest {
     }
 
     @Test
+    void theInverterLimitsHaveTheirOwnLine() {
+        assertThat(lines(pack().chargeLimits(55_200, 50_000, 42_500, false).build()))
+                .contains("Limits    CVL 55.2 V (bulk)   CCL 50 A   DCL 42.5 A");
+        assertThat(lines(pack().chargeLimits(54_000, 0, 90_000, true).build()))
+                .contains("Limits    CVL 54.0 V (float)   CCL 0 A   DCL 90 A");
+    }
+
+    @Test
     void showsPrechargeManualOffOutputsAccAndLowPower() {
         PackSnapshot s = pack()
                 .simulated(true)
