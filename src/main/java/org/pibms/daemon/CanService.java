@@ -59,29 +59,8 @@ final class CanService implements AutoCloseable {
     private void run() {
         // an error, not a warning: an inverter without its limits may be running unguided. Not a
         // reason to refuse to start: the protection does not depend on the bus.
-        Outage outage = new Outage(log, "CAN " + opener.name(), firstRetry_ms, true);
-        while (!closed) {
-            try (CanLink opened = opener.open(node.bitrate())) {
-                link = opened;
-                if (closed) {
-                    return;
-                }
-                outage.opened("open at " + node.bitrate() / 1000 + " kbit/s");
-                serve(opened);
-            } catch (IOException e) {
-                if (closed) {
-                    return;
-                }
-                outage.failed(e.getMessage());
-            } catch (RuntimeException e) {
-                outage.crashed(e);
-            } finally {
-                link = null;
-            }
-            if (closed || !outage.pause()) {
-                return;
-            }
-        }
+        new Outage(log, "CAN " + opener.name(), firstRetry_ms, true).keepServing(() -> opener.open(node.bitrate()),
+                "open at " + node.bitrate() / 1000 + " kbit/s", this::serve, opened -> link = opened, () -> closed);
     }
 
     private void serve(CanLink opened) throws IOException {

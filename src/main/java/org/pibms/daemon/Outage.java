@@ -1,5 +1,8 @@
 package org.pibms.daemon;
 
+import java.io.IOException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 
 /**
@@ -31,8 +34,50 @@ final class Outage {
         this.retry_ms = firstRetry_ms;
     }
 
+    /** Opens a link. */
+    interface Opening<L> {
+        L open() throws IOException;
+    }
+
+    /** Uses an open link until it fails (an exception) or the service closes. */
+    interface Serving<L> {
+        void serve(L link) throws IOException;
+    }
+
+    /**
+     * Opens, serves until the link fails, and opens again after a pause, until {@code closed}.
+     *
+     * @param current told the open link, and null once it is closed, so that a close from another
+     *                thread can unblock a read
+     */
+    <L extends AutoCloseable> void keepServing(Opening<L> opening, String firstTime, Serving<L> serving,
+            Consumer<L> current, BooleanSupplier closed) {
+        while (!closed.getAsBoolean()) {
+            try (L link = opening.open()) {
+                current.accept(link);
+                if (closed.getAsBoolean()) {
+                    return;
+                }
+                opened(firstTime);
+                serving.serve(link);
+            } catch (RuntimeException e) {
+                crashed(e);
+            } catch (Exception e) {
+                if (closed.getAsBoolean()) {
+                    return;
+                }
+                failed(e.getMessage());
+            } finally {
+                current.accept(null);
+            }
+            if (closed.getAsBoolean() || !pause()) {
+                return;
+            }
+        }
+    }
+
     /** The link is open: says so, as back after an outage or with {@code firstTime}. */
-    void opened(String firstTime) {
+    private void opened(String firstTime) {
         if (cause != null) {
             log.info("{}: open again after {} failed attempt{}", link, attempts, attempts == 1 ? "" : "s");
         } else {
@@ -44,7 +89,7 @@ final class Outage {
     }
 
     /** Opening or serving failed in a way the link can recover from. */
-    void failed(String why) {
+    private void failed(String why) {
         attempts++;
         if (cause == null) {
             cause = why;
@@ -58,7 +103,7 @@ final class Outage {
     }
 
     /** A bug: it must not end the link for good, and the pauses keep a repeating one quiet. */
-    void crashed(RuntimeException e) {
+    private void crashed(RuntimeException e) {
         attempts++;
         if (cause == null) {
             cause = e.toString();
@@ -67,7 +112,7 @@ final class Outage {
     }
 
     /** Waits before the next attempt, each wait twice the last up to 30 s; false when interrupted. */
-    boolean pause() {
+    private boolean pause() {
         try {
             Thread.sleep(retry_ms);
         } catch (InterruptedException e) {

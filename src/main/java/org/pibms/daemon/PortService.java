@@ -58,29 +58,8 @@ final class PortService implements AutoCloseable {
     }
 
     private void run() {
-        Outage outage = new Outage(log, "port " + opener.name(), firstRetry_ms, false);
-        while (!closed) {
-            try (ByteLink opened = opener.open()) {
-                link = opened;
-                if (closed) {
-                    return;
-                }
-                outage.opened("serving " + server.protocol());
-                serve(opened);
-            } catch (IOException e) {
-                if (closed) {
-                    return;
-                }
-                outage.failed(e.getMessage());
-            } catch (RuntimeException e) {
-                outage.crashed(e);
-            } finally {
-                link = null;
-            }
-            if (closed || !outage.pause()) {
-                return;
-            }
-        }
+        new Outage(log, "port " + opener.name(), firstRetry_ms, false).keepServing(opener::open,
+                "serving " + server.protocol(), this::serve, opened -> link = opened, () -> closed);
     }
 
     private void serve(ByteLink opened) throws IOException {

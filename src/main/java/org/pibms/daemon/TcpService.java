@@ -61,32 +61,23 @@ final class TcpService implements AutoCloseable {
 
     private void run() {
         String where = address.getHostString() + ":" + address.getPort();
-        Outage outage = new Outage(log, name, firstRetry_ms, false);
-        while (!closed) {
-            try (ServerSocket bound = new ServerSocket()) {
-                bound.setReuseAddress(true);
-                bound.bind(address);
-                server = bound;
-                if (closed) {
-                    return;
-                }
-                outage.opened("listening on " + where);
-                while (!closed) {
-                    accept(bound.accept());
-                }
-            } catch (IOException e) {
-                if (closed) {
-                    return;
-                }
-                outage.failed("cannot listen on " + where + ": " + e.getMessage());
-            } catch (RuntimeException e) {
-                outage.crashed(e);
-            } finally {
-                server = null;
-            }
-            if (closed || !outage.pause()) {
-                return;
-            }
+        new Outage(log, name, firstRetry_ms, false).keepServing(() -> bind(where), "listening on " + where,
+                bound -> {
+                    while (!closed) {
+                        accept(bound.accept());
+                    }
+                }, bound -> server = bound, () -> closed);
+    }
+
+    private ServerSocket bind(String where) throws IOException {
+        ServerSocket bound = new ServerSocket();
+        try {
+            bound.setReuseAddress(true);
+            bound.bind(address);
+            return bound;
+        } catch (IOException e) {
+            bound.close();
+            throw new IOException("cannot listen on " + where + ": " + e.getMessage(), e);
         }
     }
 
