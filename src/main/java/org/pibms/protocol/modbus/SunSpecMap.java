@@ -217,8 +217,8 @@ public final class SunSpecMap {
                 of("CellVMinMod", UINT16, r -> 1),
                 of("CellVAvg", UINT16, SunSpecReading::averageCell_mV),
                 of("A", INT16, SunSpecReading::current_dA),
-                of("AChaMax", UINT16, r -> deciamperes(r.trip(FaultId.CHARGE_OVERCURRENT))),
-                of("ADisChaMax", UINT16, r -> deciamperes(r.trip(FaultId.DISCHARGE_OVERCURRENT))),
+                of("AChaMax", UINT16, SunSpecReading::chargeLimit_dA),
+                of("ADisChaMax", UINT16, SunSpecReading::dischargeLimit_dA),
                 of("W", INT16, SunSpecReading::power_daW),
                 notImplemented("ReqInvState", ENUM16),
                 notImplemented("ReqW", INT16),
@@ -289,10 +289,6 @@ public final class SunSpecMap {
 
     private static long centivolts(long mV) {
         return mV == NOT_IMPLEMENTED ? NOT_IMPLEMENTED : Math.round(mV / 10.0);
-    }
-
-    private static long deciamperes(long mA) {
-        return mA == NOT_IMPLEMENTED ? NOT_IMPLEMENTED : Math.round(mA / 100.0);
     }
 
     /** AlmRst: 1 resets the faults whose cause is gone; 0 asks nothing (a client writing back what it read). */

@@ -202,6 +202,16 @@ public final class SunSpecReading {
         return Double.isNaN(cycles) ? NOT_IMPLEMENTED : (long) cycles;
     }
 
+    /** CCL, what an inverter may charge with now (docs/charge-limits.md), in 0.1 A. */
+    long chargeLimit_dA() {
+        return Math.round(snapshot.ccl_mA() / 100.0);
+    }
+
+    /** DCL, in 0.1 A. */
+    long dischargeLimit_dA() {
+        return Math.round(snapshot.dcl_mA() / 100.0);
+    }
+
     /** The nameplate capacity in 0.1 Ah. */
     long capacity_dAh() {
         return Math.round(snapshot.capacity_mAh() / 100.0);

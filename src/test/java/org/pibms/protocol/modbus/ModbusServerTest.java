@@ -47,6 +47,7 @@ class ModbusServerTest {
                 .temperatures(List.of("cells_top", "cells_bottom", "mos"), new int[] {250, 274, 401},
                         new boolean[] {true, true, true})
                 .mos(true, true)
+                .chargeLimits(55_200, 100_000, 150_000, false)
                 .balancing(new Balancing.State(Balancing.Command.AUTO, Balancing.Activity.BALANCING, bleed,
                         java.util.Collections.nCopies(16, 0.0)))
                 .protection(LIMITS)
@@ -191,8 +192,8 @@ class ModbusServerTest {
         assertThat(s16(802, "A")).isEqualTo(-204);
         assertThat(s16(802, "W_SF")).isEqualTo(1);
         assertThat(s16(802, "W")).isEqualTo(-108);
-        assertThat(u16(802, "AChaMax")).isEqualTo(LIMITS.limit(FaultId.CHARGE_OVERCURRENT).trip() / 100);
-        assertThat(u16(802, "ADisChaMax")).isEqualTo(LIMITS.limit(FaultId.DISCHARGE_OVERCURRENT).trip() / 100);
+        assertThat(u16(802, "AChaMax")).as("CCL").isEqualTo(1000);
+        assertThat(u16(802, "ADisChaMax")).as("DCL").isEqualTo(1500);
         assertThat(u16(802, "VMax")).isEqualTo(LIMITS.limit(FaultId.PACK_OVERVOLTAGE).trip() / 10);
         assertThat(u16(802, "ChaSt")).as("discharging").isEqualTo(3);
         assertThat(u16(802, "State")).as("connected").isEqualTo(3);
@@ -229,7 +230,8 @@ class ModbusServerTest {
         assertThat(u16(802, "SoC")).as("no SOC yet").isEqualTo(0xFFFF);
         assertThat(u16(802, "V")).as("no pack voltage").isEqualTo(0xFFFF);
         assertThat(u16(802, "A")).as("no current").isEqualTo(0x8000);
-        assertThat(u16(802, "AChaMax")).as("no limits in this snapshot").isEqualTo(0xFFFF);
+        assertThat(u16(802, "VMax")).as("no protection limits in this snapshot").isEqualTo(0xFFFF);
+        assertThat(u16(802, "AChaMax")).as("no charging allowed").isZero();
     }
 
     @Test
