@@ -49,6 +49,8 @@ final class ChargeLimits {
     /** Within this of the bulk voltage per cell, the pack counts as at it for absorption. */
     static final int AT_VOLTAGE_mV_PER_CELL = 5;
     private static final long NEVER = Long.MIN_VALUE;
+    private static final long CHARGE_BLOCKING = FaultId.chargeBlockingMask();
+    private static final long DISCHARGE_BLOCKING = FaultId.dischargeBlockingMask();
 
     private final int cells;
     private ChargeLimitSettings settings;
@@ -73,9 +75,9 @@ final class ChargeLimits {
         updatePhase(time_ms, in);
         cvl_mV = cells * (phase == Phase.BULK ? settings.chargeCell_mV() : settings.floatCell_mV());
 
-        int chargeTarget = in.chargeMos && (in.faults & FaultId.chargeBlockingMask()) == 0 && in.cellsKnown
+        int chargeTarget = in.chargeMos && (in.faults & CHARGE_BLOCKING) == 0 && in.cellsKnown
                 ? (int) (settings.maxCharge_mA() * chargeFactor(in, limits)) : 0;
-        int dischargeTarget = in.dischargeMos && (in.faults & FaultId.dischargeBlockingMask()) == 0 && in.cellsKnown
+        int dischargeTarget = in.dischargeMos && (in.faults & DISCHARGE_BLOCKING) == 0 && in.cellsKnown
                 ? (int) (settings.maxDischarge_mA() * dischargeFactor(in, limits)) : 0;
 
         if (chargeTarget == 0) {

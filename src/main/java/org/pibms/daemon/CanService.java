@@ -88,15 +88,6 @@ final class CanService implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        CanLink current = link;
-        if (current != null) {
-            current.close();
-        }
-        thread.interrupt();
-        try {
-            thread.join(JOIN_ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Outage.stop(link, thread, JOIN_ms);
     }
 }

@@ -76,6 +76,26 @@ final class Outage {
         }
     }
 
+    /**
+     * Ends a service run by {@link #keepServing} on its own thread: closing the open link unblocks a
+     * read, the interrupt ends a pause, and the thread gets a moment to finish.
+     */
+    static void stop(AutoCloseable link, Thread thread, long join_ms) {
+        if (link != null) {
+            try {
+                link.close();
+            } catch (Exception e) {
+                // the link is being given up either way
+            }
+        }
+        thread.interrupt();
+        try {
+            thread.join(join_ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The link is open: says so, as back after an outage or with {@code firstTime}. */
     private void opened(String firstTime) {
         if (cause != null) {

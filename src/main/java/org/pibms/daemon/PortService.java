@@ -103,15 +103,6 @@ final class PortService implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        ByteLink current = link;
-        if (current != null) {
-            current.close();
-        }
-        thread.interrupt();
-        try {
-            thread.join(JOIN_ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Outage.stop(link, thread, JOIN_ms);
     }
 }

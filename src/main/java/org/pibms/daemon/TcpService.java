@@ -169,24 +169,7 @@ final class TcpService implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        ServerSocket s = server;
-        if (s != null) {
-            closeQuietly(s);
-        }
         connections.forEach(SocketLink::close);
-        acceptor.interrupt();
-        try {
-            acceptor.join(JOIN_ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeQuietly(ServerSocket socket) {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // Closing a listening socket can only fail if it is already gone.
-        }
+        Outage.stop(server, acceptor, JOIN_ms);
     }
 }

@@ -8,14 +8,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pibms.TestConfigs;
-import org.pibms.core.Command;
-import org.pibms.core.CommandResult;
-import org.pibms.core.CommandSink;
 import org.pibms.core.Origin;
 import org.pibms.core.settings.Settings;
 import org.pibms.core.settings.TemperatureSensorSettings;
@@ -47,25 +42,11 @@ class AntFuzzTest {
     @TempDir
     java.nio.file.Path dir;
 
-    /**
-     * Stands between the server and the control loop: counts what would reach the loop and refuses
-     * it at once, so a broken password check fails this test instead of switching the pack.
-     */
-    private static final class Counting implements CommandSink {
-        final AtomicInteger writes = new AtomicInteger();
-
-        @Override
-        public CompletableFuture<CommandResult> submit(Command command, Origin origin) {
-            writes.incrementAndGet();
-            return CompletableFuture.completedFuture(CommandResult.rejected("the fuzz test lets no write through"));
-        }
-    }
-
     @Test
     void randomAndMutatedFramesNeverEscapeNeverWriteAndNeverSlowTheLoop() throws Exception {
         Settings settings = TestConfigs.simulated(16, dir, "1");
         try (Daemon daemon = Daemon.start(settings)) {
-            Counting commands = new Counting();
+            RefusingSink commands = new RefusingSink();
             AntServer server = new AntServer(new AntServer.Options(Optional.of(PASSWORD), true, true,
                     settings.pack().chemistry(), settings.temperatureSensors().stream()
                             .map(TemperatureSensorSettings::location).toList(), "PIBMS16S", "fuzz"),
@@ -99,7 +80,7 @@ class AntFuzzTest {
             long elapsed_ms = (System.nanoTime() - started) / 1_000_000;
             long ticks = daemon.snapshots().latest().sequence() - ticksBefore;
 
-            assertThat(commands.writes.get()).as("writes that reached the control loop").isZero();
+            assertThat(commands.received.get()).as("writes that reached the control loop").isZero();
             assertThat(answered).as("requests answered").isGreaterThan(FRAMES / 4);
             assertThat(replyBytes).isPositive();
             assertThat(daemon.overruns() - overrunsBefore).as("deadlines the loop missed").isZero();

@@ -40,6 +40,8 @@ public final class InverterFrames {
     static final int INVALID_S16 = 0x8000;
     /** diyBMS's convention for inverters that derive limits from a module count: US3000C modules of 74 Ah. */
     static final int MODULE_mAh = 74_000;
+    /** The faults that are SMA alarms: every protection but the low-SOC cut-off (see {@link #alarms}). */
+    private static final long SMA_ALARMS = smaAlarms();
 
     private final InverterProfile profile;
     private final Battery battery;
@@ -188,8 +190,8 @@ public final class InverterFrames {
             active |= fault.id().bit();
         }
         byte[] d = new byte[8];
-        long protections = active & protectionMask();
-        long lesser = active & ~protectionMask();
+        long protections = active & SMA_ALARMS;
+        long lesser = active & ~SMA_ALARMS;
         pair(d, 0, 0, protections != 0);
         pair(d, 0, 1, any(protections, FaultId.CELL_OVERVOLTAGE, FaultId.PACK_OVERVOLTAGE));
         pair(d, 0, 2, any(protections, FaultId.CELL_UNDERVOLTAGE, FaultId.PACK_UNDERVOLTAGE,
@@ -224,7 +226,7 @@ public final class InverterFrames {
         return CanFrame.standard(0x35A, d);
     }
 
-    private static long protectionMask() {
+    private static long smaAlarms() {
         long mask = 0;
         for (FaultId id : FaultId.values()) {
             if (id.severity() == Severity.PROTECTION && id != FaultId.LOW_SOC) {

@@ -23,7 +23,6 @@ public final class InverterNode implements CanNode {
     private long lastKeepAlive_ms = Long.MIN_VALUE;
     private boolean inverterSeen;
     private String news;
-    private long ignored;
 
     /**
      * @param period_ms          the cycle: 1000 ms is what every family's batteries send; SMA takes
@@ -57,14 +56,13 @@ public final class InverterNode implements CanNode {
 
     @Override
     public List<CanFrame> received(CanFrame frame, long now_ms, PackSnapshot snapshot) {
+        // every other frame is other devices' traffic, and ignored
         if (!frame.extended() && (frame.id() == KEEPALIVE || frame.id() == VICTRON_HELLO)) {
             lastKeepAlive_ms = now_ms;
             if (!inverterSeen) {
                 inverterSeen = true;
                 news = String.format("inverter seen (0x%03X)", frame.id());
             }
-        } else {
-            ignored++;
         }
         return List.of();
     }
@@ -74,14 +72,5 @@ public final class InverterNode implements CanNode {
         String n = news;
         news = null;
         return n;
-    }
-
-    public boolean inverterSeen() {
-        return inverterSeen;
-    }
-
-    /** Frames heard that are not the inverter's keep-alives: other devices' traffic, ignored. */
-    public long ignored() {
-        return ignored;
     }
 }

@@ -2,7 +2,6 @@ package org.pibms.protocol.modbus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.pibms.core.Origin;
 import org.pibms.protocol.Crc16Modbus;
-import org.pibms.protocol.StreamServer;
 
 /** RTU framing: requests split anywhere, noise before them, silences, other units and broadcasts. */
 class ModbusRtuSessionTest {
@@ -22,25 +20,10 @@ class ModbusRtuSessionTest {
     private final ModbusServer server = new ModbusServer(new SunSpecMap(ModbusServerTest.DEVICE),
             ModbusServerTest::snapshot, sink, new Origin("modbus", "test"), true);
     private final ModbusRtuSession session = new ModbusRtuSession(server, 7, 19_200);
-    private final List<String> sent = new ArrayList<>();
-    private final List<String> refused = new ArrayList<>();
-    private final List<String> hungUp = new ArrayList<>();
-    private final StreamServer.Replies replies = new StreamServer.Replies() {
-        @Override
-        public void send(byte[] frame) {
-            sent.add(HEX.formatHex(frame));
-        }
-
-        @Override
-        public void refused(String why) {
-            refused.add(why);
-        }
-
-        @Override
-        public void hangUp(String why) {
-            hungUp.add(why);
-        }
-    };
+    private final RecordingReplies replies = new RecordingReplies();
+    private final List<String> sent = replies.sent;
+    private final List<String> refused = replies.refused;
+    private final List<String> hungUp = replies.hungUp;
     private long now_ns = 1_000_000_000L;
 
     /** A request with its CRC appended. */

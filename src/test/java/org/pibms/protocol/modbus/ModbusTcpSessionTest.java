@@ -2,12 +2,10 @@ package org.pibms.protocol.modbus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.pibms.core.Origin;
-import org.pibms.protocol.StreamServer;
 
 /** MBAP framing: requests in pieces or together, any unit id, and a stream that is not Modbus. */
 class ModbusTcpSessionTest {
@@ -17,23 +15,9 @@ class ModbusTcpSessionTest {
     private final ModbusServer server = new ModbusServer(new SunSpecMap(ModbusServerTest.DEVICE),
             ModbusServerTest::snapshot, new ModbusServerTest.Sink(), new Origin("modbus-tcp", "test"), false);
     private final ModbusTcpSession session = new ModbusTcpSession(server);
-    private final List<String> sent = new ArrayList<>();
-    private final List<String> hungUp = new ArrayList<>();
-    private final StreamServer.Replies replies = new StreamServer.Replies() {
-        @Override
-        public void send(byte[] frame) {
-            sent.add(HEX.formatHex(frame));
-        }
-
-        @Override
-        public void refused(String why) {
-        }
-
-        @Override
-        public void hangUp(String why) {
-            hungUp.add(why);
-        }
-    };
+    private final RecordingReplies replies = new RecordingReplies();
+    private final List<String> sent = replies.sent;
+    private final List<String> hungUp = replies.hungUp;
 
     private void receive(String hex) {
         byte[] bytes = HEX.parseHex(hex);
