@@ -62,6 +62,20 @@ class ArchitectureTest {
                     "org.pibms.config..", "java.nio..", "java.io..", "com.fasterxml.jackson..", "org.yaml.snakeyaml.."));
 
     @ArchTest
+    static final ArchRule jsonFormsAreCoreAsJson = classes().that().resideInAPackage("org.pibms.json..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage(concat(JDK, "org.pibms.core..",
+                    "org.pibms.json..", "com.fasterxml.jackson.."))
+            .because("the status and command JSON is shared by the control socket and the web API");
+
+    @ArchTest
+    static final ArchRule theWebAppReadsSnapshotsAndSendsCommands = classes().that().resideInAPackage("org.pibms.web..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage(concat(JDK, "java.io..", "java.net..",
+                    "java.nio..", "java.security..", "org.pibms.core..", "org.pibms.json..", "org.pibms.store..",
+                    "org.pibms.web..", "com.sun.net.httpserver..", "io.prometheus.metrics..",
+                    "com.fasterxml.jackson..", "org.slf4j"))
+            .because("the web app is one more client: it never touches the hardware or the control loop's state");
+
+    @ArchTest
     static final ArchRule onlyTheCommandLineUsesTheDaemon = noClasses()
             .that().resideOutsideOfPackages("org.pibms.daemon..", "org.pibms.cli..")
             .should().dependOnClassesThat().resideInAnyPackage("org.pibms.daemon..", "org.pibms.cli..")

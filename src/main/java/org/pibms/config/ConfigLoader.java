@@ -46,6 +46,7 @@ import org.pibms.core.settings.SensorLocation;
 import org.pibms.core.settings.Settings;
 import org.pibms.core.settings.SimulationSettings;
 import org.pibms.core.settings.TemperatureSensorSettings;
+import org.pibms.core.settings.WebSettings;
 
 /**
  * Reads a pibms config file into {@link Settings}, or reports every problem in it.
@@ -73,6 +74,7 @@ public final class ConfigLoader {
     private static final Pattern J1939_NAME = Pattern.compile("[0-9A-Fa-f]{16}");
     private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}");
     private static final Pattern PASSWORD = Pattern.compile("[\\x21-\\x7E]{4,16}");
+    private static final Pattern WEB_PASSWORD = Pattern.compile("[\\x21-\\x7E]{8,64}");
     private static final long MAX_FILE_BYTES = 1 << 20;
     private static final Pattern SENSOR_NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
     /** Reserved for the simulator's air temperature ({@code pibms sim temp ambient}). */
@@ -189,6 +191,7 @@ public final class ConfigLoader {
         Optional<ModbusTcpSettings> modbusTcp = modbusTcp(root.section("modbus_tcp"));
         Optional<CanSettings> can = root.has("can") ? Optional.of(can(root.section("can"), directory))
                 : Optional.empty();
+        Optional<WebSettings> web = web(root.section("web"));
         Optional<SimulationSettings> simulation = root.has("simulation")
                 ? Optional.of(simulation(root.section("simulation"), pack))
                 : Optional.empty();
@@ -198,7 +201,8 @@ public final class ConfigLoader {
             throw new ConfigException(problems.sorted());
         }
         return new Settings(pack, protection, sensors, hardware, outputs, switching, lowPower, balancing, openWire,
-                control, daemon, soc, recorder, chargeLimits, ports, modbusTcp, can, simulation);
+                control, daemon, soc, recorder, chargeLimits, ports, modbusTcp, can, web, simulation,
+                problems.listing.build());
     }
 
     private static PackSettings pack(Section s) {
@@ -239,6 +243,12 @@ public final class ConfigLoader {
         s.finish();
         for (ProtectionRules.Problem problem : ProtectionRules.check(settings, pack)) {
             rows.get(problem.fault()).problem(problem.key(), problem.message());
+        }
+        // the whole table in its order, defaults included, each in the form `pibms set` shows
+        for (FaultId id : FaultId.values()) {
+            for (String key : ProtectionRules.keys(id)) {
+                rows.get(id).relist(key, ProtectionRules.value(settings, id, key), rows.get(id).has(key));
+            }
         }
         return settings;
     }
@@ -909,11 +919,30 @@ public final class ConfigLoader {
         int port = s.optionalInt("port", 5020, 1, 65_535);
         boolean writes = s.optionalBoolean("writes", false);
         s.finish();
+        checkAddress(s, address);
+        return enabled ? Optional.of(new ModbusTcpSettings(address, port, writes)) : Optional.empty();
+    }
+
+    private static Optional<WebSettings> web(Section s) {
+        boolean enabled = s.optionalBoolean("enabled", false);
+        String address = s.optionalText("address", "127.0.0.1");
+        int port = s.optionalInt("port", 8080, 1, 65_535);
+        String password = s.optionalText("password", null);
+        s.finish();
+        checkAddress(s, address);
+        if (password != null && !WEB_PASSWORD.matcher(password).matches()) {
+            s.problem("password", "expected 8 to 64 printable characters without spaces (quote it if it has # or :),"
+                    + " got " + password.length() + " characters" + (password.contains(" ") ? " with a space" : ""));
+        }
+        return enabled ? Optional.of(new WebSettings(address, port, Optional.ofNullable(password)))
+                : Optional.empty();
+    }
+
+    private static void checkAddress(Section s, String address) {
         if (!IP_LITERAL.matcher(address).matches() && !(address.contains(":") && isAddress(address))) {
             s.problem("address", "expected an IP address such as 127.0.0.1 (this Pi only) or 0.0.0.0 (every"
                     + " network), got '" + address + "'");
         }
-        return enabled ? Optional.of(new ModbusTcpSettings(address, port, writes)) : Optional.empty();
     }
 
     /** An IPv6 literal: up to eight groups of hex digits, at most one "::". */

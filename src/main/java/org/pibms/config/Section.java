@@ -16,6 +16,7 @@ import org.pibms.config.ConfigNode.Mapping;
 import org.pibms.config.ConfigNode.Position;
 import org.pibms.config.ConfigNode.Scalar;
 import org.pibms.config.ConfigNode.Sequence;
+import org.pibms.core.settings.ConfigListing;
 
 /**
  * Reads the keys of one YAML mapping, checking type and range as it goes.
@@ -47,6 +48,17 @@ final class Section {
     private void remember(String name) {
         known.add(name);
         problems.keysRead.add(key(name).replaceAll("\\[\\d+]", "[]"));
+    }
+
+    /** Notes the value a key was read as, for the listing of every setting in force. */
+    private <T> T listed(String name, T value, boolean fromFile) {
+        problems.listing.add(new ConfigListing.Entry(key(name), value, fromFile));
+        return value;
+    }
+
+    /** Lists a key again at the end, with the value its reader settled on. */
+    void relist(String name, Object value, boolean fromFile) {
+        problems.listing.move(new ConfigListing.Entry(key(name), value, fromFile));
     }
 
     private Section reported() {
@@ -89,14 +101,14 @@ final class Section {
     long optionalLong(String name, long defaultValue) {
         Scalar scalar = scalar(name, false);
         if (scalar == null) {
-            return defaultValue;
+            return listed(name, defaultValue, false);
         }
         BigDecimal number = number(name, scalar, true);
         if (number == null) {
             return defaultValue;
         }
         try {
-            return number.longValueExact();
+            return listed(name, number.longValueExact(), true);
         } catch (ArithmeticException e) {
             problem(name, "expected a whole number between " + Long.MIN_VALUE + " and " + Long.MAX_VALUE
                     + ", got " + scalar.text());
@@ -116,27 +128,27 @@ final class Section {
     boolean optionalBoolean(String name, boolean defaultValue) {
         Scalar scalar = scalar(name, false);
         if (scalar == null) {
-            return defaultValue;
+            return listed(name, defaultValue, false);
         }
         String text = scalar.text().toLowerCase(Locale.ROOT);
         if (scalar.kind() != Scalar.Kind.BOOLEAN || !(text.equals("true") || text.equals("false"))) {
             problem(name, "expected true or false, got " + scalar.describe());
             return defaultValue;
         }
-        return text.equals("true");
+        return listed(name, text.equals("true"), true);
     }
 
     String optionalText(String name, String defaultValue) {
         Scalar scalar = scalar(name, false);
         if (scalar == null) {
-            return defaultValue;
+            return listed(name, defaultValue, false);
         }
-        return scalar.text();
+        return listed(name, scalar.text(), true);
     }
 
     String requiredText(String name) {
         Scalar scalar = scalar(name, true);
-        return scalar == null ? "" : scalar.text();
+        return scalar == null ? "" : listed(name, scalar.text(), true);
     }
 
     /** One of a fixed set of words; {@code parse} maps a word to its value. */
@@ -150,6 +162,7 @@ final class Section {
             problem(name, "expected one of " + String.join(", ", words) + ", got " + scalar.describe());
             return standIn;
         }
+        listed(name, scalar.text(), true);
         return value.get();
     }
 
@@ -170,13 +183,13 @@ final class Section {
             }
             values.add(number.intValueExact());
         }
-        return values;
+        return listed(name, values, true);
     }
 
     /** A list of numbers; null if absent or malformed (the problem is recorded). */
     List<Double> optionalDecimalList(String name) {
         List<BigDecimal> numbers = numberList(name, false);
-        return numbers == null ? null : numbers.stream().map(BigDecimal::doubleValue).toList();
+        return numbers == null ? null : listed(name, numbers.stream().map(BigDecimal::doubleValue).toList(), true);
     }
 
     private List<BigDecimal> numberList(String name, boolean whole) {
@@ -281,7 +294,7 @@ final class Section {
         Scalar scalar = scalar(name, defaultValue == null);
         int standIn = defaultValue != null ? defaultValue : min;
         if (scalar == null) {
-            return standIn;
+            return defaultValue != null ? listed(name, standIn, false) : standIn;
         }
         BigDecimal number = number(name, scalar, true);
         if (number == null) {
@@ -293,14 +306,14 @@ final class Section {
                     : min + ".." + max));
             return standIn;
         }
-        return number.intValueExact();
+        return listed(name, number.intValueExact(), true);
     }
 
     private double decimal(String name, Double defaultValue, double min, double max) {
         Scalar scalar = scalar(name, defaultValue == null);
         double standIn = defaultValue != null ? defaultValue : min;
         if (scalar == null) {
-            return standIn;
+            return defaultValue != null ? listed(name, standIn, false) : standIn;
         }
         BigDecimal number = number(name, scalar, false);
         if (number == null) {
@@ -311,7 +324,7 @@ final class Section {
             problem(name, scalar.text() + " is outside the allowed range " + plain(min) + ".." + plain(max));
             return standIn;
         }
-        return value;
+        return listed(name, value, true);
     }
 
     private BigDecimal number(String name, Scalar scalar, boolean whole) {
@@ -402,6 +415,8 @@ final class Section {
         private final List<ConfigProblem> list = new ArrayList<>();
         /** Every key the binder asked for, list indices written as []: the file format's vocabulary. */
         final Set<String> keysRead = new LinkedHashSet<>();
+        /** Every value read, in reading order; a key read twice is listed once, with its last value. */
+        final ConfigListing.Builder listing = new ConfigListing.Builder();
 
         Problems(String file) {
             this.file = file;

@@ -1,6 +1,7 @@
 package org.pibms.control;
 
 import org.pibms.core.Clock;
+import org.pibms.core.LoopTiming;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * <p>The loop never dies from a tick: an exception is logged, the task is told to make its
  * outputs safe, and the next tick runs on time.
  */
-public final class ControlLoop {
+public final class ControlLoop implements LoopTiming {
 
     /** The work done each period, always on the loop's thread. */
     public interface Task {
@@ -44,6 +45,9 @@ public final class ControlLoop {
 
     private volatile long ticks;
     private volatile long overruns;
+    private volatile long tickTimeTotal_ns;
+    private volatile long longestTick_ns;
+    private volatile long lastTick_ns;
     private long failures;
     private long lastOverrunReport_ns = Long.MIN_VALUE;
     private long lastFailureReport_ns = Long.MIN_VALUE;
@@ -118,6 +122,7 @@ public final class ControlLoop {
             long period = task.period_ns(period_ns);
             deadline_ns += period;
             long after_ns = clock.nanoTime();
+            recordDuration(after_ns - now_ns);
             if (deadline_ns <= after_ns) {
                 long skipped = (after_ns - deadline_ns) / period + 1;
                 overruns += skipped;
@@ -129,12 +134,38 @@ public final class ControlLoop {
         task.stop(clock.nanoTime(), clock.epochMillis());
     }
 
+    /** Only the loop's thread writes these; readers see each value whole (volatile long). */
+    private void recordDuration(long duration_ns) {
+        lastTick_ns = duration_ns;
+        tickTimeTotal_ns += duration_ns;
+        if (duration_ns > longestTick_ns) {
+            longestTick_ns = duration_ns;
+        }
+    }
+
+    @Override
     public long ticks() {
         return ticks;
     }
 
+    @Override
     public long overruns() {
         return overruns;
+    }
+
+    @Override
+    public long tickTimeTotal_ns() {
+        return tickTimeTotal_ns;
+    }
+
+    @Override
+    public long longestTick_ns() {
+        return longestTick_ns;
+    }
+
+    @Override
+    public long lastTick_ns() {
+        return lastTick_ns;
     }
 
     private void runTick(long now_ns) {

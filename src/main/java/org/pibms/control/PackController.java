@@ -289,7 +289,10 @@ public final class PackController implements ControlLoop.Task {
             return null;
         }
         if (command instanceof ControlCommand.SetProtection set) {
-            return setProtection(set, pending.origin());
+            return setProtection(List.of(set), pending.origin());
+        }
+        if (command instanceof ControlCommand.ChangeProtection change) {
+            return setProtection(change.changes(), pending.origin());
         }
         if (command instanceof ControlCommand.SetBalancing set) {
             return setBalancing(set, pending);
@@ -297,33 +300,16 @@ public final class PackController implements ControlLoop.Task {
         return CommandResult.rejected("unknown command " + command);
     }
 
-    private CommandResult setProtection(ControlCommand.SetProtection set, Origin origin) {
-        String key = set.key();
-        int dot = key.indexOf('.');
-        if (dot < 0) {
-            return CommandResult.rejected("'" + key + "' is not a protection key: write it as fault.key, e.g."
-                    + " cell_overvoltage.trip_mV");
-        }
-        String row = key.substring(0, dot);
-        String field = key.substring(dot + 1);
-        FaultId id = FaultId.fromId(row).orElse(null);
-        if (id == null) {
-            return CommandResult.rejected("protection has no fault '" + row + "'");
-        }
+    /** All the changes or none: each key's form is checked, then the table they make, as at start. */
+    private CommandResult setProtection(List<ControlCommand.SetProtection> changes, Origin origin) {
         ProtectionSettings current = protection.settings();
-        ProtectionSettings next;
-        Object before;
-        try {
-            before = ProtectionRules.value(current, id, field);
-            next = switch (field) {
-                case "enabled" -> ProtectionRules.setEnabled(current, id, parseBoolean(set.value()));
-                case "recovery" -> ProtectionRules.setRecovery(current, id, Recovery.fromId(set.value())
-                        .orElseThrow(() -> new IllegalArgumentException("expected manual or persistent, got '"
-                                + set.value() + "'")));
-                default -> ProtectionRules.set(current, id, field, parseNumber(set.value()));
-            };
-        } catch (IllegalArgumentException e) {
-            return CommandResult.rejected("protection." + key + ": " + e.getMessage());
+        ProtectionSettings next = current;
+        for (ControlCommand.SetProtection change : changes) {
+            try {
+                next = ProtectionRules.apply(next, change.key(), change.value());
+            } catch (IllegalArgumentException e) {
+                return CommandResult.rejected("protection." + change.key() + ": " + e.getMessage());
+            }
         }
         List<ProtectionRules.Problem> problems = ProtectionRules.check(next, settings.protectedPack());
         if (!problems.isEmpty()) {
@@ -334,14 +320,21 @@ public final class PackController implements ControlLoop.Task {
             return CommandResult.rejected(why.toString());
         }
         protection.setSettings(next);
-        Object after = ProtectionRules.value(next, id, field);
-        log.warn("command: protection.{} {} -> {} (until the daemon restarts) from {}", key, before, after, origin);
-        events.append(Event.of(eventTime_ms, Event.Kind.CONFIG, "protection." + key + " " + before + " -> " + after
-                + " until the daemon restarts, set by " + origin, "key", "protection." + key,
-                "from", String.valueOf(before), "to", String.valueOf(after), "channel", origin.channel(),
-                "sender", origin.sender()));
-        return CommandResult.accepted("protection." + key + " = " + after + " (was " + before + "); this lasts until"
-                + " the daemon restarts: put it in the config file to keep it");
+        StringBuilder answer = new StringBuilder();
+        for (ControlCommand.SetProtection change : changes) {
+            String key = change.key();
+            Object before = ProtectionRules.value(current, key);
+            Object after = ProtectionRules.value(next, key);
+            log.warn("command: protection.{} {} -> {} (until the daemon restarts) from {}", key, before, after, origin);
+            events.append(Event.of(eventTime_ms, Event.Kind.CONFIG, "protection." + key + " " + before + " -> "
+                    + after + " until the daemon restarts, set by " + origin, "key", "protection." + key,
+                    "from", String.valueOf(before), "to", String.valueOf(after), "channel", origin.channel(),
+                    "sender", origin.sender()));
+            answer.append(answer.length() == 0 ? "" : ", ").append("protection.").append(key).append(" = ")
+                    .append(after).append(" (was ").append(before).append(")");
+        }
+        return CommandResult.accepted(answer + "; this lasts until the daemon restarts: put it in the config file to"
+                + " keep it");
     }
 
     /** On is refused while a fault stops balancing; the answer comes once this tick has chosen the cells. */
@@ -382,22 +375,6 @@ public final class PackController implements ControlLoop.Task {
         }
         answer(balancePending, CommandResult.accepted(text.toString()));
         balancePending = null;
-    }
-
-    private static boolean parseBoolean(String text) {
-        return switch (text) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("expected true or false, got '" + text + "'");
-        };
-    }
-
-    private static double parseNumber(String text) {
-        try {
-            return Double.parseDouble(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("expected a number, got '" + text + "'");
-        }
     }
 
     // ---- measuring ----

@@ -1,5 +1,6 @@
 package org.pibms.core;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -57,6 +58,30 @@ public sealed interface ControlCommand extends Command {
         @Override
         public String describe() {
             return "set protection." + key + " " + value;
+        }
+    }
+
+    /**
+     * Several protection keys changed at once, as the web app's settings page saves them: all
+     * are applied or none, and the table is checked as a whole, so a trip and its recovery level
+     * can move together.
+     */
+    record ChangeProtection(List<SetProtection> changes) implements ControlCommand {
+
+        public ChangeProtection {
+            if (changes.isEmpty()) {
+                throw new IllegalArgumentException("no protection key to change");
+            }
+            changes = List.copyOf(changes);
+        }
+
+        @Override
+        public String describe() {
+            StringBuilder text = new StringBuilder("set");
+            for (SetProtection change : changes) {
+                text.append(" protection.").append(change.key()).append(" ").append(change.value());
+            }
+            return text.toString();
         }
     }
 

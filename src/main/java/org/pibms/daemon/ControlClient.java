@@ -1,5 +1,7 @@
 package org.pibms.daemon;
 
+import org.pibms.json.CommandJson;
+import org.pibms.json.StatusJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

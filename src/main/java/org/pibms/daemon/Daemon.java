@@ -38,6 +38,7 @@ import org.pibms.core.settings.SensorLocation;
 import org.pibms.core.settings.Settings;
 import org.pibms.core.settings.SwitchingSettings;
 import org.pibms.core.settings.TemperatureSensorSettings;
+import org.pibms.core.settings.WebSettings;
 import org.pibms.hw.Board;
 import org.pibms.hw.BusException;
 import org.pibms.hw.pi4j.Pi4jBoard;
@@ -105,6 +106,7 @@ public final class Daemon implements AutoCloseable {
     private final List<PortService> ports = new ArrayList<>();
     private Optional<TcpService> modbusTcp = Optional.empty();
     private Optional<CanService> can = Optional.empty();
+    private Optional<WebService> web = Optional.empty();
     private boolean closed;
 
     private Daemon(Settings settings, ControlSocketServer socket, Board board, SnapshotBuffer snapshots,
@@ -325,6 +327,7 @@ public final class Daemon implements AutoCloseable {
         socket.start(new ControlService(snapshots, commands));
         startPorts();
         settings.can().ifPresent(this::startCan);
+        settings.web().ifPresent(this::startWeb);
         int interval = settings.daemon().statusLogInterval_s();
         if (interval > 0) {
             reporter.scheduleAtFixedRate(this::logStatus, interval, interval, TimeUnit.SECONDS);
@@ -414,6 +417,17 @@ public final class Daemon implements AutoCloseable {
         log.info("CAN {}: {} profile over {}", opener.name(), c.profile().id(), c.transport().id());
     }
 
+    private void startWeb(WebSettings w) {
+        WebService service = new WebService(w, settings, snapshots, commands, loop);
+        web = Optional.of(service);
+        service.start();
+        if (!isLoopback(w.address())) {
+            log.warn("the web app listens on {}: anyone on that network can read the status{}; the password travels"
+                    + " unencrypted over HTTP (docs/app.md)", w.address(),
+                    w.password().isPresent() ? "" : " (writes are off: no web.password)");
+        }
+    }
+
     /** What protocols that ask for a model name are told, e.g. {@code pibms 16S LFP}. */
     private String productName() {
         return "pibms " + settings.pack().cellCount() + "S " + settings.pack().chemistry().id().toUpperCase(Locale.ROOT);
@@ -464,6 +478,11 @@ public final class Daemon implements AutoCloseable {
         return commands;
     }
 
+    /** The web app's port; -1 while it is not listening or not enabled. */
+    int webPort() {
+        return web.map(WebService::port).orElse(-1);
+    }
+
     /** Deadlines the control loop missed because a tick ran past its period. */
     long overruns() {
         return loop.overruns();
@@ -498,6 +517,7 @@ public final class Daemon implements AutoCloseable {
         ports.forEach(PortService::close);
         modbusTcp.ifPresent(TcpService::close);
         can.ifPresent(CanService::close);
+        web.ifPresent(WebService::close);
         try {
             if (!loop.stop(LOOP_STOP_ms)) {
                 log.error("the control loop did not stop within {} ms (a tick is stuck, in a driver perhaps):"

@@ -53,6 +53,23 @@ public final class EventLogFiles {
     }
 
     /**
+     * What changes whenever the log does: each file's name, size and modification time. A reader
+     * that keeps the records in memory reads the files again only when this differs.
+     */
+    public static String fingerprint(Path directory) {
+        StringBuilder text = new StringBuilder();
+        for (Path file : files(directory)) {
+            try {
+                text.append(file.getFileName()).append(' ').append(Files.size(file)).append(' ')
+                        .append(Files.getLastModifiedTime(file).toMillis()).append('\n');
+            } catch (IOException rotatedMeanwhile) {
+                text.append(file.getFileName()).append(" gone\n");
+            }
+        }
+        return text.toString();
+    }
+
+    /**
      * Reads every file of the log in {@code directory}.
      *
      * @throws IOException if a file exists but cannot be read (permissions)

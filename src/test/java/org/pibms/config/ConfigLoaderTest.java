@@ -312,7 +312,7 @@ class ConfigLoaderTest {
                                 "4:3: pack.capacity_ah: unknown key (did you mean 'capacity_Ah'?)")),
                 Arguments.of("unknown top-level key", MINIMAL + "colour: blue\n",
                         List.of("6:1: colour: unknown key (known keys: pack, control, hardware, protection,"
-                                + " temperature_sensors, outputs, switching, low_power, balancing, open_wire, daemon, soc, recorder, charge_limits, ports, modbus_tcp, can, simulation)")),
+                                + " temperature_sensors, outputs, switching, low_power, balancing, open_wire, daemon, soc, recorder, charge_limits, ports, modbus_tcp, can, web, simulation)")),
                 Arguments.of("missing pack section", "control:\n  period_ms: 100\n",
                         List.of("1:1: pack: missing section", "1:1: temperature_sensors: no sensor with location: cell; the charge and discharge"
                                 + " temperature limits need at least one, or the pack could be charged while frozen")),

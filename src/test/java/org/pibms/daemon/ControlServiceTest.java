@@ -1,5 +1,6 @@
 package org.pibms.daemon;
 
+import org.pibms.json.CommandJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.CompletableFuture;

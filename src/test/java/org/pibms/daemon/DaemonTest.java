@@ -1,5 +1,6 @@
 package org.pibms.daemon;
 
+import org.pibms.json.StatusJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

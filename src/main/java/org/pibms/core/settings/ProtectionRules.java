@@ -63,6 +63,56 @@ public final class ProtectionRules {
         return keys;
     }
 
+    /**
+     * Applies one run-time change written as {@code pibms set} takes it: {@code fault.key} (e.g.
+     * {@code cell_overvoltage.trip_mV}) and the value as text, in the config's unit. Checks the
+     * key and the form of the value; {@link #check} checks the rules.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static ProtectionSettings apply(ProtectionSettings settings, String key, String value) {
+        FaultId id = fault(key);
+        String field = key.substring(key.indexOf('.') + 1);
+        return switch (field) {
+            case "enabled" -> setEnabled(settings, id, parseBoolean(value));
+            case "recovery" -> setRecovery(settings, id, Recovery.fromId(value).orElseThrow(
+                    () -> new IllegalArgumentException("expected manual or persistent, got '" + value + "'")));
+            default -> set(settings, id, field, parseNumber(value));
+        };
+    }
+
+    /** The value of a {@code fault.key} as the config file would write it. */
+    public static Object value(ProtectionSettings settings, String key) {
+        return value(settings, fault(key), key.substring(key.indexOf('.') + 1));
+    }
+
+    private static FaultId fault(String key) {
+        int dot = key.indexOf('.');
+        if (dot < 0) {
+            throw new IllegalArgumentException("'" + key + "' is not a protection key: write it as fault.key, e.g."
+                    + " cell_overvoltage.trip_mV");
+        }
+        String row = key.substring(0, dot);
+        return FaultId.fromId(row).orElseThrow(() -> new IllegalArgumentException("protection has no fault '" + row
+                + "'"));
+    }
+
+    private static boolean parseBoolean(String text) {
+        return switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("expected true or false, got '" + text + "'");
+        };
+    }
+
+    private static double parseNumber(String text) {
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a number, got '" + text + "'");
+        }
+    }
+
     /** The current value of a key, as the config file would write it. */
     public static Object value(ProtectionSettings settings, FaultId id, String key) {
         Limit limit = settings.limit(id);

@@ -10,7 +10,9 @@ import java.util.Optional;
  * @param outputs    the digital outputs (DO1–DO3), in config order
  * @param ports      the serial ports and the protocol each serves
  * @param modbusTcp  present when the Modbus TCP server is enabled
+ * @param web        present when the web app is enabled
  * @param simulation present when the daemon runs on the built-in simulated pack
+ * @param listing    every setting as the file names it, defaults included
  */
 public record Settings(
         PackSettings pack,
@@ -30,7 +32,9 @@ public record Settings(
         List<PortSettings> ports,
         Optional<ModbusTcpSettings> modbusTcp,
         Optional<CanSettings> can,
-        Optional<SimulationSettings> simulation) {
+        Optional<WebSettings> web,
+        Optional<SimulationSettings> simulation,
+        ConfigListing listing) {
 
     public Settings {
         temperatureSensors = List.copyOf(temperatureSensors);

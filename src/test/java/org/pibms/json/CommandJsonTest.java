@@ -1,4 +1,4 @@
-package org.pibms.daemon;
+package org.pibms.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

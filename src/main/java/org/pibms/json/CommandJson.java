@@ -1,4 +1,4 @@
-package org.pibms.daemon;
+package org.pibms.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
