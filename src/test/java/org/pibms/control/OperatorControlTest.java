@@ -3,6 +3,7 @@ package org.pibms.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,6 +100,34 @@ class OperatorControlTest {
         pack.ticksFor(1.5);
         assertThat(pack.status().faultIds()).as("the cells at 3265 mV are now too low").contains(
                 FaultId.CELL_UNDERVOLTAGE);
+    }
+
+    @Test
+    void severalProtectionKeysChangeTogetherOrNotAtAll() {
+        SimulatedPack pack = new SimulatedPack(dir, 16);
+        pack.ticks(2);
+
+        CommandResult partlyBad = pack.command(new ControlCommand.ChangeProtection(List.of(
+                new ControlCommand.SetProtection("cell_overvoltage.delay_ms", "500"),
+                new ControlCommand.SetProtection("cell_overvoltage.trip_mV", "3900"))));
+        assertThat(partlyBad.accepted()).isFalse();
+        assertThat(partlyBad.message()).contains("protection.cell_overvoltage.trip_mV: 3900 mV is outside the safe"
+                + " range");
+        assertThat(pack.command(new ControlCommand.SetProtection("cell_overvoltage.delay_ms", "1000")).message())
+                .as("the good key of the refused change did not take").contains("(was 1000)");
+
+        // each alone would leave the recovery level below the trip level: together they are consistent
+        CommandResult together = pack.command(new ControlCommand.ChangeProtection(List.of(
+                new ControlCommand.SetProtection("cell_undervoltage_warning.recover_mV", "3350"),
+                new ControlCommand.SetProtection("cell_undervoltage_warning.trip_mV", "3300"),
+                new ControlCommand.SetProtection("cell_undervoltage.recover_mV", "3300"),
+                new ControlCommand.SetProtection("cell_undervoltage.trip_mV", "3200"))));
+        assertThat(together.accepted()).as(together.message()).isTrue();
+        assertThat(together.message()).contains("protection.cell_undervoltage.trip_mV = 3200 (was 2700)")
+                .contains("protection.cell_undervoltage.recover_mV = 3300 (was 3000)");
+        assertThat(pack.command(new ControlCommand.ChangeProtection(List.of(
+                new ControlCommand.SetProtection("cell_nothing.trip_mV", "1")))).message())
+                .contains("protection has no fault 'cell_nothing'");
     }
 
     @Test

@@ -124,6 +124,7 @@ final class Chromium implements AutoCloseable {
                 CALL, "connecting to " + target);
         send("Page.enable", null, CALL);
         send("Runtime.enable", null, CALL);
+        send("Log.enable", null, CALL);
     }
 
     /** The browser may list its tab a moment after it opened the port. */
@@ -251,7 +252,7 @@ final class Chromium implements AutoCloseable {
         Files.write(png, Base64.getDecoder().decode(shot.path("data").asText()));
     }
 
-    /** Uncaught exceptions and console.error calls of every page shown so far, oldest first. */
+    /** Uncaught exceptions, console.error calls and the browser's own errors (CSP) of every page so far, oldest first. */
     List<String> pageErrors() {
         return List.copyOf(pageErrors);
     }
@@ -352,6 +353,14 @@ final class Chromium implements AutoCloseable {
                     params.path("args").forEach(arg -> args.add(arg.has("value")
                             ? arg.get("value").asText() : arg.path("description").asText()));
                     pageErrors.add("console.error: " + String.join(" ", args));
+                }
+            }
+            // the browser's own complaints, such as a script or style the Content-Security-Policy blocked;
+            // a failed request is left out: the API answers refusals with error statuses by design
+            case "Log.entryAdded" -> {
+                JsonNode entry = params.path("entry");
+                if (entry.path("level").asText().equals("error") && !entry.path("source").asText().equals("network")) {
+                    pageErrors.add("browser: " + entry.path("text").asText());
                 }
             }
             default -> { }
