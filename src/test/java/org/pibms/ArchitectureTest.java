@@ -53,8 +53,9 @@ class ArchitectureTest {
     static final ArchRule hardwareLibrariesStayInTheirAdapters = noClasses()
             .that().resideOutsideOfPackages("org.pibms.hw.pi4j..", "org.pibms.transport..", "org.pibms.daemon..")
             .should().dependOnClassesThat().resideInAnyPackage("com.pi4j..", "com.fazecast..", "tel.schich..",
-                    "org.newsclub..")
-            .because("Pi4J, jSerialComm, JavaCAN and junixsocket types never leak out of their adapters");
+                    "org.newsclub..", "com.hivemq..", "io.netty..", "io.reactivex..")
+            .because("Pi4J, jSerialComm, JavaCAN, junixsocket and the HiveMQ client (Netty, RxJava) never leak out"
+                    + " of their adapters");
 
     @ArchTest
     static final ArchRule configReadsFilesIntoCoreSettings = classes().that().resideInAPackage("org.pibms.config..")
@@ -74,6 +75,13 @@ class ArchitectureTest {
                     "org.pibms.web..", "com.sun.net.httpserver..", "io.prometheus.metrics..",
                     "com.fasterxml.jackson..", "org.slf4j"))
             .because("the web app is one more client: it never touches the hardware or the control loop's state");
+
+    @ArchTest
+    static final ArchRule theMqttBridgeSeesOnlyItsPort = classes().that().resideInAPackage("org.pibms.mqtt..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage(concat(JDK, "java.io", "java.nio.charset",
+                    "org.pibms.core..", "org.pibms.mqtt..", "com.fasterxml.jackson..", "org.slf4j"))
+            .because("what pibms publishes and accepts is worked out against the MqttLink port; the client"
+                    + " library stays in transport.mqtt");
 
     @ArchTest
     static final ArchRule onlyTheCommandLineUsesTheDaemon = noClasses()

@@ -32,6 +32,7 @@ import org.pibms.core.settings.ControlSettings;
 import org.pibms.core.settings.DaemonSettings;
 import org.pibms.core.settings.HardwareSettings;
 import org.pibms.core.settings.ModbusTcpSettings;
+import org.pibms.core.settings.MqttSettings;
 import org.pibms.core.settings.PackSettings;
 import org.pibms.core.settings.PortSettings;
 import org.pibms.core.settings.LowPowerSettings;
@@ -74,6 +75,8 @@ public final class ConfigLoader {
     private static final Pattern J1939_NAME = Pattern.compile("[0-9A-Fa-f]{16}");
     private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}");
     private static final Pattern PASSWORD = Pattern.compile("[\\x21-\\x7E]{4,16}");
+    private static final Pattern MQTT_CLIENT_ID = Pattern.compile("[A-Za-z0-9_-]{0,23}");
+    private static final Pattern MQTT_PREFIX = Pattern.compile("[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*");
     private static final Pattern WEB_PASSWORD = Pattern.compile("[\\x21-\\x7E]{8,64}");
     private static final long MAX_FILE_BYTES = 1 << 20;
     private static final Pattern SENSOR_NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
@@ -192,6 +195,8 @@ public final class ConfigLoader {
         Optional<CanSettings> can = root.has("can") ? Optional.of(can(root.section("can"), directory))
                 : Optional.empty();
         Optional<WebSettings> web = web(root.section("web"));
+        Optional<MqttSettings> mqtt = root.has("mqtt") ? Optional.of(mqtt(root.section("mqtt"), directory))
+                : Optional.empty();
         Optional<SimulationSettings> simulation = root.has("simulation")
                 ? Optional.of(simulation(root.section("simulation"), pack))
                 : Optional.empty();
@@ -201,7 +206,7 @@ public final class ConfigLoader {
             throw new ConfigException(problems.sorted());
         }
         return new Settings(pack, protection, sensors, hardware, outputs, switching, lowPower, balancing, openWire,
-                control, daemon, soc, recorder, chargeLimits, ports, modbusTcp, can, web, simulation,
+                control, daemon, soc, recorder, chargeLimits, ports, modbusTcp, can, web, mqtt, simulation,
                 problems.listing.build());
     }
 
@@ -936,6 +941,53 @@ public final class ConfigLoader {
         }
         return enabled ? Optional.of(new WebSettings(address, port, Optional.ofNullable(password)))
                 : Optional.empty();
+    }
+
+    private static MqttSettings mqtt(Section s, Path directory) {
+        String host = s.requiredText("host");
+        boolean tls = s.optionalBoolean("tls", false);
+        int port = s.optionalInt("port", tls ? 8883 : 1883, 1, 65_535);
+        String caFile = s.optionalText("ca_file", "");
+        String username = s.optionalText("username", "");
+        String password = s.optionalText("password", "");
+        String clientId = s.optionalText("client_id", "");
+        String topicPrefix = s.optionalText("topic_prefix", "pibms");
+        String discoveryPrefix = s.optionalText("discovery_prefix", "homeassistant");
+        int interval = s.optionalInt("interval_s", 10, 1, 3600);
+        boolean commands = s.optionalBoolean("commands", false);
+        s.finish();
+        if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace) || host.contains("/")) {
+            s.problem("host", "expected the broker's host name or IP address, such as 192.168.1.10 or broker.local,"
+                    + " got '" + host + "'");
+        }
+        Optional<Path> ca = Optional.empty();
+        if (!caFile.isEmpty()) {
+            if (!tls) {
+                s.problem("ca_file", "a CA certificate is for TLS: set tls: true as well");
+            }
+            try {
+                ca = Optional.of(directory.resolve(caFile).normalize());
+            } catch (InvalidPathException e) {
+                s.problem("ca_file", "not a usable path: " + e.getReason());
+            }
+        }
+        if (!password.isEmpty() && username.isEmpty()) {
+            s.problem("password", "a password needs a username");
+        }
+        if (!MQTT_CLIENT_ID.matcher(clientId).matches()) {
+            s.problem("client_id", "expected up to 23 letters, digits, - or _ (the length every broker accepts), got '"
+                    + clientId + "'");
+        }
+        for (String key : List.of("topic_prefix", "discovery_prefix")) {
+            String prefix = key.equals("topic_prefix") ? topicPrefix : discoveryPrefix;
+            if (!MQTT_PREFIX.matcher(prefix).matches()) {
+                s.problem(key, "expected topic levels of letters, digits, - and _ joined by /, such as pibms or"
+                        + " home/battery (no + # or spaces, no / at either end), got '" + prefix + "'");
+            }
+        }
+        return new MqttSettings(host, port, tls, ca, username.isEmpty() ? Optional.empty() : Optional.of(username),
+                password.isEmpty() ? Optional.empty() : Optional.of(password), clientId, topicPrefix, discoveryPrefix,
+                interval, commands);
     }
 
     private static void checkAddress(Section s, String address) {

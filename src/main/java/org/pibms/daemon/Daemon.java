@@ -31,6 +31,7 @@ import org.pibms.core.StateStore;
 import org.pibms.core.SystemClock;
 import org.pibms.core.settings.CanSettings;
 import org.pibms.core.settings.DaemonSettings;
+import org.pibms.core.settings.MqttSettings;
 import org.pibms.core.settings.OutputSettings;
 import org.pibms.core.settings.PortSettings;
 import org.pibms.core.settings.RecorderSettings;
@@ -42,6 +43,7 @@ import org.pibms.core.settings.WebSettings;
 import org.pibms.hw.Board;
 import org.pibms.hw.BusException;
 import org.pibms.hw.pi4j.Pi4jBoard;
+import org.pibms.mqtt.MqttBridge;
 import org.pibms.protocol.StreamServer;
 import org.pibms.protocol.can.AntJ1939Node;
 import org.pibms.protocol.can.CanNode;
@@ -64,6 +66,7 @@ import org.pibms.store.StoreException;
 import org.pibms.transport.can.CanLink;
 import org.pibms.transport.can.SlcanLink;
 import org.pibms.transport.can.SocketCanLink;
+import org.pibms.transport.mqtt.HiveMqLink;
 import org.pibms.transport.serial.SerialLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,6 +110,7 @@ public final class Daemon implements AutoCloseable {
     private Optional<TcpService> modbusTcp = Optional.empty();
     private Optional<CanService> can = Optional.empty();
     private Optional<WebService> web = Optional.empty();
+    private Optional<MqttService> mqtt = Optional.empty();
     private boolean closed;
 
     private Daemon(Settings settings, ControlSocketServer socket, Board board, SnapshotBuffer snapshots,
@@ -328,6 +332,7 @@ public final class Daemon implements AutoCloseable {
         startPorts();
         settings.can().ifPresent(this::startCan);
         settings.web().ifPresent(this::startWeb);
+        settings.mqtt().ifPresent(this::startMqtt);
         int interval = settings.daemon().statusLogInterval_s();
         if (interval > 0) {
             reporter.scheduleAtFixedRate(this::logStatus, interval, interval, TimeUnit.SECONDS);
@@ -428,6 +433,23 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
+    /** The MQTT client; a broker that is away is retried with back-off, as a serial port is. */
+    private void startMqtt(MqttSettings m) {
+        String serialNumber = DeviceIdentity.serialNumber();
+        String id = serialNumber.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        String clientId = m.clientId().isEmpty() ? "pibms-" + id.substring(Math.max(0, id.length() - 16)) : m.clientId();
+        MqttBridge bridge = new MqttBridge(m, new MqttBridge.Device(serialNumber, productName(), productName(),
+                version(), serialNumber, settings.pack().cellCount(), settings.temperatureSensorNames()), commands);
+        MqttService service = new MqttService(HiveMqLink.opener(m.withClientId(clientId)), bridge, snapshots,
+                PortService.FIRST_RETRY_ms);
+        mqtt = Optional.of(service);
+        service.start();
+        if (m.commands()) {
+            log.warn("MQTT command topics are enabled: anyone who may publish to {}/set/ on the broker can switch the"
+                    + " MOSFETs and reset faults", bridge.base());
+        }
+    }
+
     /** What protocols that ask for a model name are told, e.g. {@code pibms 16S LFP}. */
     private String productName() {
         return "pibms " + settings.pack().cellCount() + "S " + settings.pack().chemistry().id().toUpperCase(Locale.ROOT);
@@ -518,6 +540,7 @@ public final class Daemon implements AutoCloseable {
         modbusTcp.ifPresent(TcpService::close);
         can.ifPresent(CanService::close);
         web.ifPresent(WebService::close);
+        mqtt.ifPresent(MqttService::close);
         try {
             if (!loop.stop(LOOP_STOP_ms)) {
                 log.error("the control loop did not stop within {} ms (a tick is stuck, in a driver perhaps):"

@@ -20,6 +20,7 @@ import java.util.Optional;
 import org.pibms.core.settings.HardwareSettings;
 import org.pibms.core.settings.CanSettings;
 import org.pibms.core.settings.ModbusTcpSettings;
+import org.pibms.core.settings.MqttSettings;
 import org.pibms.core.settings.PortSettings;
 import org.pibms.core.settings.SensorLocation;
 import org.pibms.core.settings.ThermistorSettings;
@@ -246,6 +247,41 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void mqttIsOffWithoutItsSectionAndTlsMovesTheDefaultPort() throws Exception {
+        assertThat(load(MINIMAL).mqtt()).isEmpty();
+        assertThat(load(MINIMAL + "mqtt:\n  host: broker.local\n").mqtt()).contains(new MqttSettings("broker.local",
+                1883, false, Optional.empty(), Optional.empty(), Optional.empty(), "", "pibms", "homeassistant", 10,
+                false));
+        MqttSettings tls = load(MINIMAL + "mqtt:\n  host: 10.0.0.2\n  tls: true\n  ca_file: /etc/pibms/ca.pem\n"
+                + "  username: bms\n  password: secret\n  topic_prefix: home/battery\n  commands: true\n").mqtt()
+                .orElseThrow();
+        assertThat(tls.port()).isEqualTo(8883);
+        assertThat(tls.caFile()).contains(Path.of("/etc/pibms/ca.pem"));
+        assertThat(tls.username()).contains("bms");
+        assertThat(tls.topicPrefix()).isEqualTo("home/battery");
+        assertThat(tls.commands()).isTrue();
+    }
+
+    @Test
+    void badMqttSettingsAreNamed() throws Exception {
+        Path file = write(MINIMAL + "mqtt:\n  host: mqtt://broker\n  ca_file: ca.pem\n  password: secret\n"
+                + "  client_id: a-client-id-longer-than-23\n  topic_prefix: /pibms/#\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigProblem::toString)
+                        .containsExactly(
+                                file + ":7:9: mqtt.host: expected the broker's host name or IP address, such as"
+                                        + " 192.168.1.10 or broker.local, got 'mqtt://broker'",
+                                file + ":8:12: mqtt.ca_file: a CA certificate is for TLS: set tls: true as well",
+                                file + ":9:13: mqtt.password: a password needs a username",
+                                file + ":10:14: mqtt.client_id: expected up to 23 letters, digits, - or _ (the length"
+                                        + " every broker accepts), got 'a-client-id-longer-than-23'",
+                                file + ":11:17: mqtt.topic_prefix: expected topic levels of letters, digits, - and _"
+                                        + " joined by /, such as pibms or home/battery (no + # or spaces, no / at"
+                                        + " either end), got '/pibms/#'"));
+    }
+
+    @Test
     void aModbusTcpAddressMustBeAnIpAddress() throws Exception {
         Path file = write(MINIMAL + "modbus_tcp:\n  enabled: true\n  address: pi.local\n  port: 70000\n");
         assertThatThrownBy(() -> ConfigLoader.load(file))
@@ -312,7 +348,7 @@ class ConfigLoaderTest {
                                 "4:3: pack.capacity_ah: unknown key (did you mean 'capacity_Ah'?)")),
                 Arguments.of("unknown top-level key", MINIMAL + "colour: blue\n",
                         List.of("6:1: colour: unknown key (known keys: pack, control, hardware, protection,"
-                                + " temperature_sensors, outputs, switching, low_power, balancing, open_wire, daemon, soc, recorder, charge_limits, ports, modbus_tcp, can, web, simulation)")),
+                                + " temperature_sensors, outputs, switching, low_power, balancing, open_wire, daemon, soc, recorder, charge_limits, ports, modbus_tcp, can, web, mqtt, simulation)")),
                 Arguments.of("missing pack section", "control:\n  period_ms: 100\n",
                         List.of("1:1: pack: missing section", "1:1: temperature_sensors: no sensor with location: cell; the charge and discharge"
                                 + " temperature limits need at least one, or the pack could be charged while frozen")),

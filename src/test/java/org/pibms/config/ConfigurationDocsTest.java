@@ -31,14 +31,15 @@ class ConfigurationDocsTest {
                 documented.add(p.group(1));
             }
         }
-        // the demo file has every section and one list item, so every key is read; ports and CAN are
-        // added here, as the demo has no serial port or CAN bus to serve
+        // the demo file has every section and one list item, so every key is read; ports, CAN and MQTT
+        // are added here, as the demo has no serial port, CAN bus or broker to serve
         Path file = directory.resolve("pibms.yaml");
         Files.writeString(file, Files.readString(Path.of("config/simulated.yaml"))
                 + "\nports:\n  - device: /dev/ttyUSB0\n    protocol: ant\n"
                 + "can:\n  transport: slcan\n  interface: can0\n  device: /dev/ttyACM0\n  profile: pylon\n"
                 + "  period_ms: 1000\n  inverter_timeout_s: 30\n  j1939_address: 244\n"
-                + "  j1939_name: 00000000FFE00001\n");
+                + "  j1939_name: 00000000FFE00001\n"
+                + "mqtt:\n  host: broker.local\n");
         Set<String> read = ConfigLoader.keysRead(file);
         Set<String> leaves = new TreeSet<>();
         for (String key : read) {

@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param ports      the serial ports and the protocol each serves
  * @param modbusTcp  present when the Modbus TCP server is enabled
  * @param web        present when the web app is enabled
+ * @param mqtt       present when pibms publishes to an MQTT broker
  * @param simulation present when the daemon runs on the built-in simulated pack
  * @param listing    every setting as the file names it, defaults included
  */
@@ -33,6 +34,7 @@ public record Settings(
         Optional<ModbusTcpSettings> modbusTcp,
         Optional<CanSettings> can,
         Optional<WebSettings> web,
+        Optional<MqttSettings> mqtt,
         Optional<SimulationSettings> simulation,
         ConfigListing listing) {
 
