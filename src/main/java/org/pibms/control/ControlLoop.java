@@ -32,6 +32,44 @@ public final class ControlLoop implements LoopTiming {
         void stop(long now_ns, long wallClock_ms);
     }
 
+    /**
+     * Tick start lateness for {@code pibms bench jitter}: how long after its deadline each tick
+     * began, in real nanoseconds ({@link Clock#lateness_ns}). The caller preallocates it, so the
+     * loop's thread fills it without allocating. It keeps the newest {@code capacity} samples;
+     * size it for the whole run to read them all.
+     */
+    public static final class LatenessRing {
+
+        private final long[] samples_ns;
+        /** Written only by the loop's thread, after the sample it covers: a reader sees whole samples. */
+        private volatile long count;
+
+        public LatenessRing(int capacity) {
+            this.samples_ns = new long[capacity];
+        }
+
+        void add(long lateness_ns) {
+            samples_ns[(int) (count % samples_ns.length)] = lateness_ns;
+            count++;
+        }
+
+        /** Ticks recorded so far, including any whose samples were overwritten. */
+        public long count() {
+            return count;
+        }
+
+        /** A copy of the samples kept, oldest first. */
+        public long[] samples() {
+            long recorded = count;
+            int kept = (int) Math.min(recorded, samples_ns.length);
+            long[] copy = new long[kept];
+            for (int i = 0; i < kept; i++) {
+                copy[i] = samples_ns[(int) ((recorded - kept + i) % samples_ns.length)];
+            }
+            return copy;
+        }
+    }
+
     private static final Logger log = LoggerFactory.getLogger(ControlLoop.class);
     private static final long REPORT_INTERVAL_ns = 60_000_000_000L;
 
@@ -51,6 +89,8 @@ public final class ControlLoop implements LoopTiming {
     private long failures;
     private long lastOverrunReport_ns = Long.MIN_VALUE;
     private long lastFailureReport_ns = Long.MIN_VALUE;
+    /** Null unless a benchmark installed one: a normal tick only reads this field. */
+    private volatile LatenessRing lateness;
 
     public ControlLoop(Clock clock, int period_ms, Task task) {
         this.clock = clock;
@@ -104,6 +144,14 @@ public final class ControlLoop implements LoopTiming {
         }
     }
 
+    /**
+     * For the jitter benchmark: from the next tick on, each tick's start lateness goes into
+     * {@code ring}; null stops the recording. Safe from any thread.
+     */
+    public void recordLateness(LatenessRing ring) {
+        lateness = ring;
+    }
+
     /** Runs the loop on the calling thread until {@link #requestStop()}. */
     public void run() {
         long deadline_ns = clock.nanoTime();
@@ -115,6 +163,11 @@ public final class ControlLoop implements LoopTiming {
                     break;
                 }
                 continue;
+            }
+            LatenessRing ring = lateness;
+            if (ring != null) {
+                // first, before the tick's own work: this is when the tick starts
+                ring.add(clock.lateness_ns(deadline_ns));
             }
             long now_ns = clock.nanoTime();
             runTick(now_ns);

@@ -98,6 +98,8 @@ public final class Daemon implements AutoCloseable {
     private final Settings settings;
     private final ControlSocketServer socket;
     private final Board board;
+    /** The simulated pack, or null on the Pi's hardware. */
+    private final Simulator simulator;
     private final SnapshotBuffer snapshots;
     private final CommandQueue commands;
     private final ControlLoop loop;
@@ -113,12 +115,13 @@ public final class Daemon implements AutoCloseable {
     private Optional<MqttService> mqtt = Optional.empty();
     private boolean closed;
 
-    private Daemon(Settings settings, ControlSocketServer socket, Board board, SnapshotBuffer snapshots,
-            CommandQueue commands, ControlLoop loop, StateKeeper state, EventLog events, CsvRecorder recorder,
-            Optional<SystemdNotifier> notifier) {
+    private Daemon(Settings settings, ControlSocketServer socket, Board board, Simulator simulator,
+            SnapshotBuffer snapshots, CommandQueue commands, ControlLoop loop, StateKeeper state, EventLog events,
+            CsvRecorder recorder, Optional<SystemdNotifier> notifier) {
         this.settings = settings;
         this.socket = socket;
         this.board = board;
+        this.simulator = simulator;
         this.snapshots = snapshots;
         this.commands = commands;
         this.loop = loop;
@@ -206,8 +209,8 @@ public final class Daemon implements AutoCloseable {
             StateKeeper state = new StateKeeper(stateFile, saved, settings.soc().saveInterval_ms());
             recordStart(settings, events, loaded, saved, configFile);
             state.saveAtStart(System.currentTimeMillis());
-            Daemon daemon = new Daemon(settings, socket, board, snapshots, commands, loop, state, events, recorder,
-                    notifier);
+            Daemon daemon = new Daemon(settings, socket, board, simulator, snapshots, commands, loop, state, events,
+                    recorder, notifier);
             daemon.run();
             return daemon;
         } catch (BusException e) {
@@ -351,33 +354,11 @@ public final class Daemon implements AutoCloseable {
      */
     private void startPorts() {
         long start_ms = System.nanoTime() / 1_000_000;
-        String model = "PIBMS" + settings.pack().cellCount() + "S";
         String serialNumber = DeviceIdentity.serialNumber();
         for (PortSettings port : settings.ports()) {
-            String device = port.device().toString();
-            StreamServer server;
-            int quiet_ms;
-            if (port.speaks() instanceof PortSettings.Modbus modbus) {
-                SunSpecMap map = new SunSpecMap(sunSpecDevice(serialNumber, modbus.unitId(), modbus.writes()));
-                server = new ModbusRtuSession(new ModbusServer(map, snapshots, commands, new Origin("modbus", device),
-                        modbus.writes()), modbus.unitId(), port.baud());
-                quiet_ms = MODBUS_QUIET_ms;
-                log.info("port {}: SunSpec map at {}, {} registers; writes {}", device, SunSpecMap.BASE,
-                        map.registers(), modbus.writes() ? "enabled" : "disabled");
-            } else {
-                PortSettings.Ant ant = (PortSettings.Ant) port.speaks();
-                AntServer.Options options = new AntServer.Options(ant.password(), ant.dischargePositive(),
-                        ant.chargeMosFirst(), settings.pack().chemistry(), sensorLocations(), model,
-                        "pibms " + version());
-                server = new AntSession(new AntServer(options, snapshots, commands, new Origin("ant", device),
-                        start_ms));
-                quiet_ms = ANT_QUIET_ms;
-                if (ant.password().isEmpty()) {
-                    log.info("port {}: read-only (no password configured): writes are refused", device);
-                }
-            }
+            StreamServer server = portServer(port, serialNumber, start_ms);
             PortService service = new PortService(SerialLink.opener(port.device(), port.baud(), port.rs485(),
-                    quiet_ms), server, System::nanoTime);
+                    quiet_ms(port)), server, System::nanoTime);
             ports.add(service);
             service.start();
         }
@@ -394,6 +375,37 @@ public final class Daemon implements AutoCloseable {
                         + " MOSFETs and reset faults", tcp.address());
             }
         });
+    }
+
+    /**
+     * What answers on a serial port: ANT or Modbus RTU over the SunSpec map, reading this daemon's
+     * snapshots and queueing its commands. Package-private for {@link ProtocolBench}, which serves
+     * it over its own link.
+     *
+     * @param start_ms when the daemon started ({@code System.nanoTime() / 1_000_000}), for the ANT's uptime
+     */
+    StreamServer portServer(PortSettings port, String serialNumber, long start_ms) {
+        String device = port.device().toString();
+        if (port.speaks() instanceof PortSettings.Modbus modbus) {
+            SunSpecMap map = new SunSpecMap(sunSpecDevice(serialNumber, modbus.unitId(), modbus.writes()));
+            log.info("port {}: SunSpec map at {}, {} registers; writes {}", device, SunSpecMap.BASE,
+                    map.registers(), modbus.writes() ? "enabled" : "disabled");
+            return new ModbusRtuSession(new ModbusServer(map, snapshots, commands, new Origin("modbus", device),
+                    modbus.writes()), modbus.unitId(), port.baud());
+        }
+        PortSettings.Ant ant = (PortSettings.Ant) port.speaks();
+        AntServer.Options options = new AntServer.Options(ant.password(), ant.dischargePositive(),
+                ant.chargeMosFirst(), settings.pack().chemistry(), sensorLocations(),
+                "PIBMS" + settings.pack().cellCount() + "S", "pibms " + version());
+        if (ant.password().isEmpty()) {
+            log.info("port {}: read-only (no password configured): writes are refused", device);
+        }
+        return new AntSession(new AntServer(options, snapshots, commands, new Origin("ant", device), start_ms));
+    }
+
+    /** The port's read timeout: the quiet gap that ends a frame of its protocol. */
+    static int quiet_ms(PortSettings port) {
+        return port.speaks() instanceof PortSettings.Modbus ? MODBUS_QUIET_ms : ANT_QUIET_ms;
     }
 
     /** The CAN bus: a missing interface or adapter is retried in the background, as a serial port is. */
@@ -503,6 +515,21 @@ public final class Daemon implements AutoCloseable {
     /** The web app's port; -1 while it is not listening or not enabled. */
     int webPort() {
         return web.map(WebService::port).orElse(-1);
+    }
+
+    /** The simulated pack, for a bench that times its pins; null when the daemon runs on hardware. */
+    Simulator simulator() {
+        return simulator;
+    }
+
+    /** The control loop, for the jitter benchmark's lateness recording. */
+    ControlLoop loop() {
+        return loop;
+    }
+
+    /** CAN frames heard so far; 0 without a CAN bus. */
+    long canFramesHeard() {
+        return can.map(CanService::heard).orElse(0L);
     }
 
     /** Deadlines the control loop missed because a tick ran past its period. */

@@ -18,6 +18,12 @@ public final class EmulatedPin implements DigitalOutput, DigitalInput {
     private final String name;
     private final Listener listener;
     private volatile boolean high;
+    /**
+     * The host's {@link System#nanoTime()} at the last change of level, 0 before the first: lets
+     * {@code pibms bench fault} time the moment a MOSFET gate really went low. One clock read
+     * per change, nothing allocated.
+     */
+    private volatile long lastChange_ns;
 
     public EmulatedPin(String name, boolean initiallyHigh, Listener listener) {
         this.name = name;
@@ -28,6 +34,8 @@ public final class EmulatedPin implements DigitalOutput, DigitalInput {
     @Override
     public void set(boolean high) {
         if (high != this.high) {
+            // the time first: whoever sees the new level then also sees when it changed
+            lastChange_ns = System.nanoTime();
             this.high = high;
             if (listener != null) {
                 listener.changed(high);
@@ -37,7 +45,15 @@ public final class EmulatedPin implements DigitalOutput, DigitalInput {
 
     /** Driven by the simulated hardware. */
     void drive(boolean high) {
-        this.high = high;
+        if (high != this.high) {
+            lastChange_ns = System.nanoTime();
+            this.high = high;
+        }
+    }
+
+    /** {@link System#nanoTime()} when the level last changed; 0 if it never has. */
+    public long lastChange_ns() {
+        return lastChange_ns;
     }
 
     @Override

@@ -75,8 +75,25 @@ public final class SimulatedClock implements Clock {
             return;
         }
         if (timeScale != Double.POSITIVE_INFINITY) {
-            real.sleepUntil(realBase_ns + (long) Math.ceil((deadline_ns - simulatedBase_ns) / timeScale));
+            real.sleepUntil(realDeadline_ns(deadline_ns));
         }
         now_ns = deadline_ns;
+    }
+
+    /**
+     * Measured against the real moment the deadline stands for, since simulated time does not
+     * move while a thread is late. At an infinite scale no real moment belongs to a deadline: 0.
+     */
+    @Override
+    public long lateness_ns(long deadline_ns) {
+        if (timeScale == Double.POSITIVE_INFINITY) {
+            return 0;
+        }
+        return real.nanoTime() - realDeadline_ns(deadline_ns);
+    }
+
+    /** The real time a simulated deadline corresponds to at the present scale. */
+    private long realDeadline_ns(long deadline_ns) {
+        return realBase_ns + (long) Math.ceil((deadline_ns - simulatedBase_ns) / timeScale);
     }
 }

@@ -66,6 +66,12 @@ public final class Simulator implements SimulationControl {
     /** The short-circuit latch input, or null when not wired. */
     private final Line shortCircuit;
     private final Board board = new EmulatedBoard(this);
+    /**
+     * The host's {@link System#nanoTime()} when a forced cell voltage was last applied to the
+     * model (0 before the first): from then on every cell conversion that ends reports it.
+     * {@code pibms bench fault} times the protection's reaction from here.
+     */
+    private volatile long lastCellForced_ns;
 
     private Simulator(Settings settings, SimulationSettings sim, SimulatedClock clock) {
         HardwareSettings hardware = settings.hardware();
@@ -180,6 +186,11 @@ public final class Simulator implements SimulationControl {
         return shortCircuit == null ? null : shortCircuit.pin();
     }
 
+    /** {@link System#nanoTime()} when a {@code ForceCellVoltage} was last applied; 0 if never. */
+    public long lastCellForced_ns() {
+        return lastCellForced_ns;
+    }
+
     EmulatedPin pin(int line) throws BusException {
         EmulatedPin pin = pins.get(line);
         if (pin == null) {
@@ -239,6 +250,7 @@ public final class Simulator implements SimulationControl {
                 return CommandResult.rejected(problem);
             }
             model.forceCellVoltage(c.cell() - 1, c.voltage_mV());
+            lastCellForced_ns = System.nanoTime();
             return CommandResult.accepted("cell " + c.cell() + " reads " + c.voltage_mV() + " mV until released");
         }
         if (command instanceof ReleaseCellVoltage c) {
