@@ -10,7 +10,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import org.pibms.bench.BenchReport;
 import org.pibms.bench.SocBench;
 import org.pibms.core.settings.BalancingSettings;
 import org.pibms.daemon.BalanceBench;
@@ -22,6 +21,7 @@ import org.pibms.daemon.StartupBench;
 import org.pibms.daemon.TickBench;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -125,168 +125,96 @@ final class BenchCommand {
     }
 
     @Command(name = "tick", description = "The control tick in steady state: bytes allocated per tick (target 0) and"
-            + " the time per tick (target p99 <= 100 µs) over 1 000 000 ticks of a 20S pack with every feature on, the"
-            + " real drivers over the chip emulators. Exit code 1 if a target is missed.")
+            + " the time per tick (target p99 <= 100 µs) over 1 000 000 ticks (--quick: 20 000) of a 20S pack with"
+            + " every feature on, the real drivers over the chip emulators. Exit code 1 if a target is missed.")
     static final class Tick implements Callable<Integer> {
 
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--quick", description = "20 000 ticks after at most 3 warm-up rounds; targets not judged.")
-        boolean quick;
-
-        @Option(names = "--json", description = "Print the report as one JSON object.")
-        boolean json;
+        @Mixin
+        SuiteOptions options;
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            // the start's MOS switching logs at warning; nothing else should log in steady state (and a line
-            // inside the measured ticks would be measured too). The log goes to stdout: --json keeps it clean
-            ((Logger) LoggerFactory.getLogger("org.pibms")).setLevel(json ? Level.OFF : Level.WARN);
-            BenchReport report = TickBench.run(quick, json ? null : out);
-            report.print(out, json);
-            return report.targetsMet() ? 0 : 1;
+            SuiteOptions.silenceLogs();
+            return options.finish(TickBench.run(options.quick, options.progress()));
         }
     }
 
-    @Command(name = "sim", description = "The simulator's speed: 24 simulated hours of a 20S pack cycled between 20-50 A"
-            + " discharges and 30 A charges at the 100 ms tick (target <= 10 s of wall time). Exit code 1 if missed.")
+    @Command(name = "sim", description = "The simulator's speed: 24 simulated hours (--quick: 1) of a 20S pack cycled"
+            + " between 20-50 A discharges and 30 A charges at the 100 ms tick (target <= 10 s of wall time). Exit"
+            + " code 1 if missed.")
     static final class Sim implements Callable<Integer> {
 
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--quick", description = "One simulated hour; the target is not judged.")
-        boolean quick;
-
-        @Option(names = "--json", description = "Print the report as one JSON object.")
-        boolean json;
+        @Mixin
+        SuiteOptions options;
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            // only the protection trips that end the charges log at warning and above; the log goes to stdout,
-            // so --json turns it off to keep the output one JSON object
-            ((Logger) LoggerFactory.getLogger("org.pibms")).setLevel(json ? Level.OFF : Level.WARN);
-            BenchReport report = SimBench.run(quick, json ? null : out);
-            report.print(out, json);
-            return report.targetsMet() ? 0 : 1;
+            SuiteOptions.silenceLogs();
+            return options.finish(SimBench.run(options.quick, options.progress()));
         }
     }
 
     @Command(name = "fault", description = "Fault reaction of the running daemon: a cell forced over its 0 ms"
-            + " over-voltage limit, 1 000 times at random phases of a 10 ms tick, until the charge MOS line goes low"
-            + " (target p99.9 <= one period + 1 ms). Exit code 1 if missed.")
+            + " over-voltage limit, 1 000 times (--quick: 20) at random phases of a 10 ms tick, until the charge MOS"
+            + " line goes low (target p99.9 <= one period + 1 ms). Exit code 1 if missed.")
     static final class Fault implements Callable<Integer> {
 
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--quick", description = "20 injections; the target is not judged.")
-        boolean quick;
-
-        @Option(names = "--json", description = "Print the report as one JSON object.")
-        boolean json;
+        @Mixin
+        SuiteOptions options;
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            // each injection logs a trip, a recovery and two MOS switches, at error and warning: thousands of
-            // lines, written from the control thread inside the very reaction being timed; the figures are
-            // for the daemon's own work, so logging is off for the run
-            Logger pibms = (Logger) LoggerFactory.getLogger("org.pibms");
-            Level before = pibms.getLevel();
-            pibms.setLevel(Level.OFF);
-            try {
-                BenchReport report = FaultBench.run(quick, json ? null : out);
-                report.print(out, json);
-                return report.targetsMet() ? 0 : 1;
-            } finally {
-                pibms.setLevel(before);
-            }
+            SuiteOptions.silenceLogs();
+            return options.finish(FaultBench.run(options.quick, options.progress()));
         }
     }
 
     @Command(name = "protocol", description = "Serial protocol turnaround, request complete -> first answer byte"
             + " written, wire time excluded: the ANT status (both generations) and a 125-register Modbus RTU read,"
-            + " through the daemon's port thread and sessions on a running simulated daemon. Target: p99 <= 2 ms."
-            + " Exit code 1 if a target is missed.")
+            + " 10 000 each (--quick: 300), through the daemon's port thread and sessions on a running simulated"
+            + " daemon. Target: p99 <= 2 ms. Exit code 1 if a target is missed.")
     static final class Protocol implements Callable<Integer> {
 
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--quick", description = "300 requests each instead of 10 000; targets not judged (for CI).")
-        boolean quick;
-
-        @Option(names = "--json", description = "Print the figures as one JSON object.")
-        boolean json;
+        @Mixin
+        SuiteOptions options;
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            // the daemon logs its start and stop; the figures are what matters here. The MOS switching on
-            // at the start and off at the stop is logged as a warning: not news in a bench, and it would
-            // break --json's one object
-            ((Logger) LoggerFactory.getLogger("org.pibms")).setLevel(Level.WARN);
-            ((Logger) LoggerFactory.getLogger("org.pibms.control.PackController")).setLevel(Level.ERROR);
-            BenchReport report = ProtocolBench.run(quick);
-            report.print(out, json);
-            return report.targetsMet() ? 0 : 1;
+            SuiteOptions.silenceLogs();
+            return options.finish(ProtocolBench.run(options.quick));
         }
     }
 
     @Command(name = "jitter", description = "Control tick start lateness at a 10 ms period on a running simulated"
-            + " daemon while clients flood its ANT port and CAN bus (SLCAN, both over socat ptys) and its Modbus TCP"
-            + " server (loopback) as fast as they can, after a baseline without them. Target: p99.9 <= 1 ms. Needs"
-            + " socat. Exit code 1 if a target is missed, 2 if the bench cannot run.")
+            + " daemon for 60 s (--quick: 5 s) while clients flood its ANT port and CAN bus (SLCAN, both over socat"
+            + " ptys) and its Modbus TCP server (loopback) as fast as they can, after a baseline without them. Target:"
+            + " p99.9 <= 1 ms. Needs socat. Exit code 1 if a target is missed, 2 if the bench cannot run.")
     static final class Jitter implements Callable<Integer> {
 
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--quick", description = "5 s instead of 60 s; targets not judged (for CI).")
-        boolean quick;
-
-        @Option(names = "--json", description = "Print the figures as one JSON object.")
-        boolean json;
+        @Mixin
+        SuiteOptions options;
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            // the daemon logs its start and stop, and the floods would make the ports log refusals. The MOS
-            // switching on at the start and off at the stop is logged as a warning: not news in a bench,
-            // and it would break --json's one object
-            ((Logger) LoggerFactory.getLogger("org.pibms")).setLevel(Level.WARN);
-            ((Logger) LoggerFactory.getLogger("org.pibms.control.PackController")).setLevel(Level.ERROR);
-            BenchReport report;
+            SuiteOptions.silenceLogs();
             try {
-                report = JitterBench.run(quick);
+                return options.finish(JitterBench.run(options.quick));
             } catch (JitterBench.CannotRun e) {
-                spec.commandLine().getErr().println("pibms bench jitter: " + e.getMessage());
+                options.err().println("pibms bench jitter: " + e.getMessage());
                 return 2;
             }
-            report.print(out, json);
-            return report.targetsMet() ? 0 : 1;
         }
     }
 
     @Command(name = "startup", description = "The daemon as users run it: started with the launcher's JVM flags and"
             + " systemd's NOTIFY_SOCKET on the 16S demo pack, timed from process start to READY=1 (its first good"
-            + " measurement) over 5 starts; then one daemon's resident set after 30 s and its heap after a full GC"
-            + " (jcmd). Targets: start <= 1.5 s, RSS <= 96 MiB, heap <= 16 MiB. Exit code 1 if one is missed.")
+            + " measurement) over 5 starts (--quick: 1); then one daemon's resident set after 30 s (--quick: 5 s) and"
+            + " its heap after a full GC (jcmd). Targets: start <= 1.5 s, RSS <= 96 MiB, heap <= 16 MiB. Exit code 1"
+            + " if one is missed.")
     static final class Startup implements Callable<Integer> {
 
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--quick", description = "One start and 5 s of running, for CI: checks the bench works, does"
-                + " not judge the figures.")
-        boolean quick;
-
-        @Option(names = "--json", description = "Print the report as one JSON object.")
-        boolean json;
+        @Mixin
+        SuiteOptions options;
 
         @Option(names = "--launcher", paramLabel = "PATH", description = "The pibms command that starts the daemon"
                 + " (default: scripts/pibms of the clone this jar was built in, else /usr/bin/pibms).")
@@ -294,16 +222,13 @@ final class BenchCommand {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            BenchReport report;
             try {
-                report = StartupBench.run(quick, launcher != null ? launcher : StartupBench.defaultLauncher());
+                return options.finish(StartupBench.run(options.quick, launcher != null ? launcher
+                        : StartupBench.defaultLauncher()));
             } catch (StartupBench.Failed e) {
-                spec.commandLine().getErr().println("pibms bench startup: " + e.getMessage());
+                options.err().println("pibms bench startup: " + e.getMessage());
                 return 1;
             }
-            report.print(out, json);
-            return report.targetsMet() ? 0 : 1;
         }
     }
 }
