@@ -32,8 +32,8 @@ import picocli.CommandLine.Spec;
 final class BenchCommand {
 
     @Command(name = "soc", description = "The SOC estimator against the simulator's truth over a matrix of week-long"
-            + " scenarios: LFP and NMC, with and without full charges, ±30 % initial error, current offset ±0.5 % of"
-            + " full scale with gain ±1 %, 5 and 35 °C, and an aged pack (docs/soc.md).")
+            + " scenarios: LFP and NMC, with and without full charges, ±30 %% initial error, current offset ±0.5 %% of"
+            + " full scale with gain ±1 %%, 5 and 35 °C, and an aged pack (docs/soc.md).")
     static final class Soc implements Callable<Integer> {
 
         @Spec
@@ -91,7 +91,7 @@ final class BenchCommand {
     }
 
     @Command(name = "balance", description = "The balancer end to end through the emulated LTC6813: a 16S NMC 20 Ah pack"
-            + " whose cells start 60 mV apart at 90 % SOC, charged at 0.2 C to 4.15 V per cell and held there, until"
+            + " whose cells start 60 mV apart at 90 %% SOC, charged at 0.2 C to 4.15 V per cell and held there, until"
             + " the cell delta stays at or below 10 mV; prints the time that took and the energy bled. Exit code 1 if"
             + " it did not settle within 48 simulated hours.")
     static final class Balance implements Callable<Integer> {
