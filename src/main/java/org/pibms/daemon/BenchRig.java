@@ -12,8 +12,8 @@ import org.pibms.config.ConfigLoader;
 import org.pibms.core.settings.Settings;
 
 /**
- * What the daemon benchmarks ({@link ProtocolBench}, {@link JitterBench}) share: a scratch
- * directory for the daemon's socket and state, the simulated pack's config, and figures in ms.
+ * What the daemon benchmarks share: a scratch directory for the daemon's socket and state, a
+ * config the bench wrote itself, the daemon started on it, and figures in ms.
  */
 final class BenchRig {
 
@@ -59,10 +59,15 @@ final class BenchRig {
         }
     }
 
-    /** The pack's config with {@code moreYaml} (whole top-level sections) appended. */
+    /** The 16S pack's config with {@code moreYaml} (whole top-level sections) appended. */
     static Settings settings(String moreYaml, Path scratch) {
+        return parse("the bench's config", PACK_YAML.formatted(moreYaml), scratch);
+    }
+
+    /** A config the bench wrote; relative paths in it land in {@code scratch}. */
+    static Settings parse(String name, String yaml, Path scratch) {
         try {
-            return ConfigLoader.parse("the bench's config", PACK_YAML.formatted(moreYaml), scratch);
+            return ConfigLoader.parse(name, yaml, scratch);
         } catch (ConfigException e) {
             // the text is the bench's own: a problem here is a bug in the bench
             throw new IllegalStateException("the bench's config is refused:\n" + e.getMessage(), e);

@@ -1,13 +1,6 @@
 package org.pibms.daemon;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
-import org.pibms.config.ConfigException;
-import org.pibms.config.ConfigLoader;
 import org.pibms.control.CommandQueue;
 import org.pibms.control.PackController;
 import org.pibms.control.SnapshotBuffer;
@@ -43,13 +36,9 @@ final class BenchStack implements AutoCloseable {
      * @param yaml a config with {@code %1$s} where the temporary directory's path goes
      */
     BenchStack(String name, String yaml) {
+        directory = BenchRig.scratchDirectory();
         try {
-            directory = Files.createTempDirectory("pibms-bench-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory for the bench", e);
-        }
-        try {
-            settings = ConfigLoader.parse(name, yaml.formatted(directory), directory);
+            settings = BenchRig.parse(name, yaml.formatted(directory), directory);
             simulator = Simulator.create(settings, clock);
             snapshots = new SnapshotBuffer(settings.pack().cellCount(), settings.temperatureSensorNames(),
                     settings.outputs().stream().map(OutputSettings::name).toList(), settings.pack().capacity_mAh(),
@@ -57,9 +46,6 @@ final class BenchStack implements AutoCloseable {
             PackController.Ports ports = PackDrivers.open(settings, simulator.board(), clock, simulator);
             controller = new PackController(settings, ports, new CommandQueue(), snapshots,
                     PackController.Persistence.none());
-        } catch (ConfigException e) {
-            close();
-            throw new IllegalStateException("the bench's own config is rejected:\n" + e.getMessage(), e);
         } catch (BusException | RuntimeException e) {
             close();
             throw new IllegalStateException("cannot build the simulated stack: " + e.getMessage(), e);
@@ -90,15 +76,6 @@ final class BenchStack implements AutoCloseable {
 
     @Override
     public void close() {
-        delete(directory);
-    }
-
-    /** Deletes a bench's temporary directory with everything in it. */
-    static void delete(Path directory) {
-        try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temporary directory is not worth failing a bench for
-        }
+        BenchRig.delete(directory);
     }
 }

@@ -512,11 +512,6 @@ public final class Daemon implements AutoCloseable {
         return commands;
     }
 
-    /** The web app's port; -1 while it is not listening or not enabled. */
-    int webPort() {
-        return web.map(WebService::port).orElse(-1);
-    }
-
     /** The simulated pack, for a bench that times its pins; null when the daemon runs on hardware. */
     Simulator simulator() {
         return simulator;

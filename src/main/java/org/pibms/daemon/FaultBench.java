@@ -1,9 +1,6 @@
 package org.pibms.daemon;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -13,8 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.pibms.bench.BenchReport;
-import org.pibms.config.ConfigException;
-import org.pibms.config.ConfigLoader;
 import org.pibms.core.CommandResult;
 import org.pibms.core.FaultId;
 import org.pibms.core.Origin;
@@ -109,23 +104,14 @@ public final class FaultBench {
     public static BenchReport run(boolean quick, PrintWriter progress) {
         int injections = quick ? QUICK_INJECTIONS : INJECTIONS;
         int warmUp = quick ? QUICK_WARM_UP_INJECTIONS : WARM_UP_INJECTIONS;
-        Path directory;
+        Path directory = BenchRig.scratchDirectory();
         try {
-            directory = Files.createTempDirectory("pibms-bench-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory for the bench", e);
-        }
-        try {
-            Settings settings = ConfigLoader.parse("fault bench", CONFIG.formatted(directory), directory);
-            try (Daemon daemon = Daemon.start(settings)) {
+            Settings settings = BenchRig.parse("fault bench", CONFIG.formatted(directory), directory);
+            try (Daemon daemon = BenchRig.start(settings)) {
                 return new Run(settings, daemon, quick, injections, warmUp, progress).execute();
             }
-        } catch (ConfigException e) {
-            throw new IllegalStateException("the bench's own config is rejected:\n" + e.getMessage(), e);
-        } catch (DaemonException e) {
-            throw new IllegalStateException("the daemon did not start: " + e.getMessage(), e);
         } finally {
-            BenchStack.delete(directory);
+            BenchRig.delete(directory);
         }
     }
 

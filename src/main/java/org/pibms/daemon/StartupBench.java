@@ -13,7 +13,6 @@ import java.security.CodeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -22,7 +21,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.pibms.bench.BenchReport;
@@ -109,7 +107,7 @@ public final class StartupBench {
         // Ctrl-C or a kill of the bench's own JVM must not leave a daemon (or its files) behind.
         Thread reaper = new Thread(() -> {
             daemons.killAll();
-            deleteTree(dir);
+            BenchRig.delete(dir);
         }, "pibms-bench-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
         try {
@@ -145,7 +143,7 @@ public final class StartupBench {
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running or about to: it finds nothing left to kill
             }
-            deleteTree(dir);
+            BenchRig.delete(dir);
         }
     }
 
@@ -636,13 +634,4 @@ public final class StartupBench {
         }
     }
 
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            // a leftover temporary directory is no reason to fail the bench
-        }
-    }
 }

@@ -36,18 +36,12 @@ public final class TickBench {
     private static final double LOAD_A = -2.0;
 
     /**
-     * 280 Ah at 90 %: 2 A for the longest run (40 warm-up rounds and the measured ticks, 56
-     * simulated hours) draws 112 Ah, so the pack stays far from any limit and the measured
-     * ticks see the regime the warm-up compiled. {@code %1$s} is the temporary directory.
+     * Every feature that runs in the tick, as top-level config sections (for a pack on GPIO-wired
+     * probes): every output function, the ACC and short-circuit inputs, the pre-charge, low power,
+     * the optional low_soc fault, an open-wire test every 6 s and balancing on the noise between
+     * the cells. {@code TickAllocationTest} ticks the same.
      */
-    static final String CONFIG = """
-            pack:
-              chemistry: lfp
-              cells: 20
-              capacity_Ah: 280
-            temperature_sensors:
-              - {name: cells_top, location: cell, gpio: 1}
-              - {name: mos, location: mos, gpio: 2}
+    public static final String EVERY_FEATURE = """
             hardware:
               gpio: {charge_mos: 17, discharge_mos: 27, acc: 25, short_circuit: 22}
               ads1115:
@@ -65,6 +59,22 @@ public final class TickBench {
               low_soc: {enabled: true}
             open_wire: {interval_min: 0.1}
             balancing: {mode: always, start_mV: 3300, start_delta_mV: 2, stop_delta_mV: 1}
+            """;
+
+    /**
+     * 280 Ah at 90 %: 2 A for the longest run (40 warm-up rounds and the measured ticks, 56
+     * simulated hours) draws 112 Ah, so the pack stays far from any limit and the measured
+     * ticks see the regime the warm-up compiled. {@code %1$s} is the temporary directory.
+     */
+    static final String CONFIG = """
+            pack:
+              chemistry: lfp
+              cells: 20
+              capacity_Ah: 280
+            temperature_sensors:
+              - {name: cells_top, location: cell, gpio: 1}
+              - {name: mos, location: mos, gpio: 2}
+            """ + EVERY_FEATURE + """
             daemon:
               socket: %1$s/pibms.sock
               state_directory: %1$s/state

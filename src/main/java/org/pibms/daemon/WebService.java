@@ -52,12 +52,6 @@ final class WebService implements AutoCloseable {
         thread.start();
     }
 
-    /** The port it listens on; -1 while it is not listening. */
-    int port() {
-        WebServer s = server;
-        return s == null ? -1 : s.port();
-    }
-
     @Override
     public void close() {
         closed = true;

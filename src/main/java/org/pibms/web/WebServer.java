@@ -124,11 +124,6 @@ public final class WebServer implements AutoCloseable {
         }
     }
 
-    /** The port it listens on: the configured one, or the one the system chose for port 0 (tests). */
-    public int port() {
-        return server.getAddress().getPort();
-    }
-
     /** Blocks until {@link #close()}. */
     public void awaitClosed() throws InterruptedException {
         closed.await();

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pibms.core.Origin;
 import org.pibms.TestConfigs;
 import org.pibms.core.SimulationCommand;
+import org.pibms.daemon.TickBench;
 
 /**
  * The control tick allocates nothing in steady state, so the garbage collector never has a
@@ -28,36 +29,15 @@ class TickAllocationTest {
     private static final int MAX_WARM_UP_ROUNDS = 40;
     private static final int MEASURED_TICKS = 100_000;
 
-    private static final String EVERY_FEATURE = """
-            hardware:
-              gpio: {charge_mos: 17, discharge_mos: 27, acc: 25, short_circuit: 22}
-              ads1115:
-                pack: {input: 0, divider_ratio: 31}
-                load: {input: 1, divider_ratio: 31}
-            outputs:
-              - {name: precharge, gpio: 5, function: precharge}
-              - {name: alarm, gpio: 6, function: alarm}
-              - {name: buzzer, gpio: 12, function: buzzer}
-              - {name: heater, gpio: 13, function: heater}
-              - {name: chg_ok, gpio: 16, function: charge_enable, active: low}
-              - {name: dsg_ok, gpio: 19, function: discharge_enable}
-            low_power: {enabled: true, idle_s: 10}
-            protection:
-              low_soc: {enabled: true}
-            open_wire: {interval_min: 0.1}
-            balancing: {mode: always, start_mV: 3300, start_delta_mV: 2, stop_delta_mV: 1}
-            """;
-
     @TempDir
     Path dir;
 
     @Test
     void aSteadyStateTickAllocatesNothing() {
         // 20 cells with sensor noise and a 2 A load: even 40 warm-up rounds draw only 61 of the 90 Ah left;
-        // every output function, both inputs, the pre-charge, low power, the optional faults, an open-wire test every
-        // 6 s and balancing on the noise between the cells
+        // every feature the tick runs, as `pibms bench tick` configures them
         SimulatedPack pack = new SimulatedPack(TestConfigs.load(dir, TestConfigs.simulatedYaml(20, dir, "max", "",
-                EVERY_FEATURE)
+                TickBench.EVERY_FEATURE)
                 .replace("initial_soc_pct: 50", "initial_soc_pct: 90")
                 .replace("voltage_noise_mV: 0", "voltage_noise_mV: 2")
                 .replace("current_noise_mA: 0", "current_noise_mA: 50")), null);
