@@ -113,8 +113,10 @@ async function save() {
   const {status, json} = await api('PUT', '/api/settings', changes);
   byId('save').disabled = !session.loggedIn;
   if (status === 200) {
-    showAnswer('settings-answer', json.message || 'Saved.', true);
+    // The answer comes after the reload has redrawn the fields, so nothing typed once the answer
+    // is visible can be wiped by the redraw.
     await loadSettings();
+    showAnswer('settings-answer', json.message || 'Saved.', true);
     return;
   }
   // Errors for keys that have no field here still need to be seen: they go into the general answer.
