@@ -46,6 +46,8 @@ final class Protection {
     private static final Quantity[] QUANTITIES = Quantity.values();
 
     private ProtectionSettings settings;
+    /** The rows of {@link #settings} by fault ordinal: a tick looks them up many times. */
+    private final Limit[] limits = new Limit[ROWS.length];
     private final List<String> sensorNames;
     private final SensorLocation[] sensorLocation;
     private final boolean[] sensorOnAfe;
@@ -114,7 +116,7 @@ final class Protection {
     Protection(ProtectionSettings settings, List<String> sensorNames, SensorLocation[] sensorLocation,
             boolean[] sensorOnAfe, boolean latchWired) {
         this.latchWired = latchWired;
-        this.settings = settings;
+        useSettings(settings);
         this.sensorNames = List.copyOf(sensorNames);
         this.sensorLocation = sensorLocation.clone();
         this.sensorOnAfe = sensorOnAfe.clone();
@@ -129,12 +131,23 @@ final class Protection {
 
     /** New limits from a validated command; a row switched off ends at once. */
     void setSettings(ProtectionSettings next) {
-        this.settings = next;
+        useSettings(next);
         for (FaultId id : ROWS) {
-            if (!next.limit(id).enabled() && isActive(id)) {
+            if (!limit(id).enabled() && isActive(id)) {
                 end(id, "switched off");
             }
         }
+    }
+
+    private void useSettings(ProtectionSettings next) {
+        this.settings = next;
+        for (FaultId id : ROWS) {
+            limits[id.ordinal()] = next.limit(id);
+        }
+    }
+
+    private Limit limit(FaultId id) {
+        return limits[id.ordinal()];
     }
 
     void setSoc(int soc_permille, boolean known) {
@@ -237,7 +250,7 @@ final class Protection {
     long persistent() {
         long mask = 0;
         for (FaultId id : ROWS) {
-            if (isActive(id) && settings.limit(id).recovery() == Recovery.PERSISTENT) {
+            if (isActive(id) && limit(id).recovery() == Recovery.PERSISTENT) {
                 mask |= id.bit();
             }
         }
@@ -256,7 +269,7 @@ final class Protection {
 
     /** The trip level of a fault now. */
     int threshold(FaultId id) {
-        return settings.limit(id).trip();
+        return limit(id).trip();
     }
 
     /**
@@ -268,7 +281,7 @@ final class Protection {
         stays = false;
         StringBuilder answer = new StringBuilder();
         for (FaultId id : ROWS) {
-            boolean manual = settings.limit(id).recovery().manual();
+            boolean manual = limit(id).recovery().manual();
             boolean locked = (lockedOut & id.bit()) != 0;
             if (!isActive(id) || !(manual || locked)) {
                 continue;
@@ -303,7 +316,7 @@ final class Protection {
     }
 
     private void evaluate(FaultId id, long now) {
-        Limit limit = settings.limit(id);
+        Limit limit = limit(id);
         int q = id.quantity().ordinal();
         int row = id.ordinal();
         if (!limit.enabled() || !known[q]) {
@@ -441,7 +454,7 @@ final class Protection {
     }
 
     private boolean beyondTrip(FaultId id, int v) {
-        int trip = settings.limit(id).trip();
+        int trip = limit(id).trip();
         return switch (id.trip()) {
             case ABOVE -> v >= trip;
             case BELOW -> v <= trip;
@@ -450,7 +463,7 @@ final class Protection {
     }
 
     private boolean recovered(FaultId id, int v) {
-        int recover = settings.limit(id).recover();
+        int recover = limit(id).recover();
         return switch (id.trip()) {
             case ABOVE -> v <= recover;
             case BELOW -> v >= recover;

@@ -33,6 +33,8 @@ public final class Ltc6813Emulator implements SpiDevice {
     static final long SLEEP_AFTER_ns = 2_000_000_000L;
     static final long WAKE_PULSE_ns = 300_000L;
     /** Open-wire test currents pull a floating sense wire all the way to its neighbour. */
+    private static final int PEC_SEED = 16;
+    private static final int[] PEC_BYTE_STEP = pecByteSteps();
     private static final double REFERENCE_mV = 3000;
     private static final int ANALOG_SUPPLY_CODE = 50_000;
     private static final int DIGITAL_SUPPLY_CODE = 33_000;
@@ -552,18 +554,45 @@ public final class Ltc6813Emulator implements SpiDevice {
         }
     }
 
-    /** PEC15 bit by bit, as the datasheet describes it: polynomial 0x4599, seed 16, result shifted left. */
+    /**
+     * PEC15 as the datasheet describes it, bit by bit: polynomial 0x4599, seed 16, result shifted
+     * left. The emulator computes it independently of the driver's table (Pec15), so a mistake
+     * in one is caught by the other; its own table, for speed, is built from the bitwise rule.
+     */
     static int pec(byte[] data, int offset, int length) {
-        int remainder = 16;
+        int remainder = PEC_SEED;
         for (int i = offset; i < offset + length; i++) {
-            for (int bit = 7; bit >= 0; bit--) {
-                int in = ((data[i] >> bit) & 1) ^ ((remainder >> 14) & 1);
-                remainder = (remainder << 1) & 0x7FFF;
-                if (in != 0) {
-                    remainder ^= 0x4599;
-                }
-            }
+            remainder = ((remainder << 8) & 0x7FFF) ^ PEC_BYTE_STEP[((remainder >> 7) ^ data[i]) & 0xFF];
         }
         return remainder << 1;
+    }
+
+    /** The bitwise definition over whole bytes, which the table must agree with. */
+    static int pecBitwise(byte[] data, int offset, int length) {
+        int remainder = PEC_SEED;
+        for (int i = offset; i < offset + length; i++) {
+            remainder = pecStep(remainder, data[i]);
+        }
+        return remainder << 1;
+    }
+
+    private static int pecStep(int remainder, byte data) {
+        for (int bit = 7; bit >= 0; bit--) {
+            int in = ((data >> bit) & 1) ^ ((remainder >> 14) & 1);
+            remainder = (remainder << 1) & 0x7FFF;
+            if (in != 0) {
+                remainder ^= 0x4599;
+            }
+        }
+        return remainder;
+    }
+
+    /** What a byte does to a remainder whose top 8 bits, xored with the byte, are the index. */
+    private static int[] pecByteSteps() {
+        int[] steps = new int[256];
+        for (int index = 0; index < steps.length; index++) {
+            steps[index] = pecStep(index << 7, (byte) 0);
+        }
+        return steps;
     }
 }

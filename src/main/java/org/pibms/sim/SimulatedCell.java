@@ -42,6 +42,16 @@ final class SimulatedCell {
     private double rc1_V;
     private double hysteresis;
 
+    /*
+     * The last terminal voltage and what it was computed for. Within one step of the physics the
+     * emulated chips ask for the same voltage several times (the cell reads, the pack sum, the
+     * load); the cell's state changes only in step and setSoc, which drop the cached value.
+     */
+    private boolean terminalKnown;
+    private double terminalFor_A;
+    private double terminalFor_C;
+    private double terminal_mV;
+
     SimulatedCell(OcvCurve ocv, double capacity_As, double soc_pct, double r0_ohm, double r1_ohm, double tau1_s,
             double selfDischarge_A, double hysteresis_mV) {
         this.ocv = ocv;
@@ -59,6 +69,7 @@ final class SimulatedCell {
      * the balance resistor for {@code dt_s}; returns the heat dissipated inside the cell, in W.
      */
     double step(double current_A, double bleed_A, double dt_s, double temperature_C) {
+        terminalKnown = false;
         charge_As = withinLimits(charge_As + (current_A - bleed_A - selfDischarge_A) * dt_s);
         double decay = Math.exp(-dt_s / tau1_s);
         rc1_V = rc1_V * decay + current_A * r1_ohm * (1 - decay);
@@ -71,7 +82,14 @@ final class SimulatedCell {
 
     /** Voltage at the cell's terminals while {@code current_A} flows. */
     double terminalVoltage_mV(double current_A, double temperature_C) {
-        return openCircuitVoltage_mV(temperature_C) + 1000 * (current_A * r0(temperature_C) + rc1_V);
+        if (terminalKnown && current_A == terminalFor_A && temperature_C == terminalFor_C) {
+            return terminal_mV;
+        }
+        terminal_mV = openCircuitVoltage_mV(temperature_C) + 1000 * (current_A * r0(temperature_C) + rc1_V);
+        terminalFor_A = current_A;
+        terminalFor_C = temperature_C;
+        terminalKnown = true;
+        return terminal_mV;
     }
 
     double openCircuitVoltage_mV(double temperature_C) {
@@ -95,6 +113,7 @@ final class SimulatedCell {
 
     /** Puts the charge at {@code soc_pct} of the capacity, within the model's limits; the RC pair keeps its state. */
     void setSoc(double soc_pct) {
+        terminalKnown = false;
         charge_As = withinLimits(soc_pct / 100.0 * capacity_As);
     }
 

@@ -12,6 +12,10 @@ public final class Ltc6813EmulatorAccess {
         return Ltc6813Emulator.pec(data, 0, data.length);
     }
 
+    public static int pecBitwise(byte[] data) {
+        return Ltc6813Emulator.pecBitwise(data, 0, data.length);
+    }
+
     public static double ntcResistance_Ohm(ThermistorSettings thermistor, double celsius) {
         return Ltc6813Emulator.ntcResistance_Ohm(thermistor, celsius);
     }

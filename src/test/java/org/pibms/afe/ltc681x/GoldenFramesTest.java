@@ -3,9 +3,11 @@ package org.pibms.afe.ltc681x;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HexFormat;
+import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.pibms.sim.Ltc6813EmulatorAccess;
 
 /** PEC15 and the command and register encodings, against the vectors collected in afe.md §2.2–2.4. */
 class GoldenFramesTest {
@@ -49,7 +51,21 @@ class GoldenFramesTest {
         int expected = Integer.parseInt(pec.replace(" ", ""), 16);
 
         assertThat(Pec15.of(bytes, 0, bytes.length)).isEqualTo(expected);
-        assertThat(org.pibms.sim.Ltc6813EmulatorAccess.pec(bytes)).as("the emulator's bitwise PEC").isEqualTo(expected);
+        assertThat(Ltc6813EmulatorAccess.pec(bytes)).as("the emulator's PEC").isEqualTo(expected);
+        assertThat(Ltc6813EmulatorAccess.pecBitwise(bytes)).as("the emulator's bitwise PEC")
+                .isEqualTo(expected);
+    }
+
+    @Test
+    void theEmulatorsPecTableAgreesWithItsBitwiseDefinition() {
+        SplittableRandom random = new java.util.SplittableRandom(42);
+        for (int round = 0; round < 10_000; round++) {
+            byte[] bytes = new byte[1 + random.nextInt(8)];
+            random.nextBytes(bytes);
+            assertThat(Ltc6813EmulatorAccess.pec(bytes))
+                    .as("PEC of %s", HEX.formatHex(bytes))
+                    .isEqualTo(Ltc6813EmulatorAccess.pecBitwise(bytes));
+        }
     }
 
     @Test
