@@ -53,9 +53,9 @@ class ArchitectureTest {
     static final ArchRule hardwareLibrariesStayInTheirAdapters = noClasses()
             .that().resideOutsideOfPackages("org.pibms.hw.pi4j..", "org.pibms.transport..", "org.pibms.daemon..")
             .should().dependOnClassesThat().resideInAnyPackage("com.pi4j..", "com.fazecast..", "tel.schich..",
-                    "org.newsclub..", "com.hivemq..", "io.netty..", "io.reactivex..")
-            .because("Pi4J, jSerialComm, JavaCAN, junixsocket and the HiveMQ client (Netty, RxJava) never leak out"
-                    + " of their adapters");
+                    "org.newsclub..", "com.hivemq..", "io.netty..", "io.reactivex..", "com.sun.jna..")
+            .because("Pi4J, jSerialComm, JavaCAN, junixsocket, JNA and the HiveMQ client (Netty, RxJava) never leak"
+                    + " out of their adapters");
 
     @ArchTest
     static final ArchRule configReadsFilesIntoCoreSettings = classes().that().resideInAPackage("org.pibms.config..")

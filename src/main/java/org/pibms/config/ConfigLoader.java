@@ -520,8 +520,9 @@ public final class ConfigLoader {
 
     private static ControlSettings control(Section s) {
         int period = s.optionalInt("period_ms", 100, 10, 1000);
+        int realtimePriority = s.optionalInt("realtime_priority", 10, 0, 49);
         s.finish();
-        return new ControlSettings(period);
+        return new ControlSettings(period, realtimePriority);
     }
 
     private static DaemonSettings daemon(Section s, Path directory) {

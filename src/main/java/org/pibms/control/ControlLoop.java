@@ -99,11 +99,18 @@ public final class ControlLoop implements LoopTiming {
     }
 
     public synchronized void start() {
+        start(() -> { });
+    }
+
+    /** Starts the loop on its own thread, which first runs {@code threadSetup} (its scheduling, say). */
+    public synchronized void start(Runnable threadSetup) {
         if (thread != null) {
             throw new IllegalStateException("the control loop runs already");
         }
-        thread = new Thread(this::run, "pibms-control");
-        thread.setPriority(Thread.MAX_PRIORITY);
+        thread = new Thread(() -> {
+            threadSetup.run();
+            run();
+        }, "pibms-control");
         thread.start();
     }
 

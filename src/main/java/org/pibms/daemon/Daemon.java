@@ -103,6 +103,7 @@ public final class Daemon implements AutoCloseable {
     private final SnapshotBuffer snapshots;
     private final CommandQueue commands;
     private final ControlLoop loop;
+    private final LoopScheduling scheduling;
     private final ScheduledExecutorService reporter;
     private final StateKeeper state;
     private final EventLog events;
@@ -116,8 +117,8 @@ public final class Daemon implements AutoCloseable {
     private boolean closed;
 
     private Daemon(Settings settings, ControlSocketServer socket, Board board, Simulator simulator,
-            SnapshotBuffer snapshots, CommandQueue commands, ControlLoop loop, StateKeeper state, EventLog events,
-            CsvRecorder recorder, Optional<SystemdNotifier> notifier) {
+            SnapshotBuffer snapshots, CommandQueue commands, ControlLoop loop, LoopScheduling scheduling,
+            StateKeeper state, EventLog events, CsvRecorder recorder, Optional<SystemdNotifier> notifier) {
         this.settings = settings;
         this.socket = socket;
         this.board = board;
@@ -125,6 +126,7 @@ public final class Daemon implements AutoCloseable {
         this.snapshots = snapshots;
         this.commands = commands;
         this.loop = loop;
+        this.scheduling = scheduling;
         this.state = state;
         this.events = events;
         this.recorder = recorder;
@@ -194,7 +196,9 @@ public final class Daemon implements AutoCloseable {
                 board = Pi4jBoard.open();
                 clock = new SystemClock();
             }
-            PackController.Ports ports = PackDrivers.open(settings, board, clock, simulator);
+            LoopScheduling scheduling = new LoopScheduling(settings);
+            PackController.Ports ports = PackDrivers.open(settings, board, clock,
+                    simulator == null ? null : scheduling.guard(simulator));
             SnapshotBuffer snapshots = new SnapshotBuffer(settings.pack().cellCount(),
                     settings.temperatureSensorNames(), settings.outputs().stream().map(OutputSettings::name).toList(),
                     settings.pack().capacity_mAh(), simulator != null);
@@ -209,8 +213,8 @@ public final class Daemon implements AutoCloseable {
             StateKeeper state = new StateKeeper(stateFile, saved, settings.soc().saveInterval_ms());
             recordStart(settings, events, loaded, saved, configFile);
             state.saveAtStart(System.currentTimeMillis());
-            Daemon daemon = new Daemon(settings, socket, board, simulator, snapshots, commands, loop, state, events,
-                    recorder, notifier);
+            Daemon daemon = new Daemon(settings, socket, board, simulator, snapshots, commands, loop, scheduling,
+                    state, events, recorder, notifier);
             daemon.run();
             return daemon;
         } catch (BusException e) {
@@ -330,7 +334,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void run() {
-        loop.start();
+        loop.start(scheduling::onLoopThreadStart);
         socket.start(new ControlService(snapshots, commands));
         startPorts();
         settings.can().ifPresent(this::startCan);
@@ -513,6 +517,11 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** The simulated pack, for a bench that times its pins; null when the daemon runs on hardware. */
+    /** True once the control thread runs under SCHED_FIFO. */
+    boolean realtimeLoop() {
+        return scheduling.realtime();
+    }
+
     Simulator simulator() {
         return simulator;
     }

@@ -26,10 +26,12 @@ import org.pibms.transport.serial.SerialLink;
 
 /**
  * {@code pibms bench jitter}: does the control tick start on time while every protocol is busy?
- * A daemon on a simulated 16S pack at real-time speed ticks every 10 ms while three clients flood
- * it as fast as it answers: Modbus TCP reads of 125 registers over loopback, ANT status requests
- * on a serial port and CAN frames through an SLCAN adapter, the last two over socat pty pairs so
- * that the daemon's own jSerialComm links carry them. Each tick's start lateness (its start minus
+ * A daemon on a simulated 16S pack at real-time speed, its control thread real-time
+ * (SCHED_FIFO at the default priority, where the system allows it, as under the shipped unit),
+ * ticks every 10 ms while three clients flood it as fast as it answers: Modbus TCP reads of 125
+ * registers over loopback, ANT status requests on a serial port and CAN frames through an SLCAN
+ * adapter, the last two over socat pty pairs so that the daemon's own jSerialComm links carry
+ * them. Each tick's start lateness (its start minus
  * its absolute deadline, in real time) is recorded by the loop itself into a preallocated ring
  * ({@link ControlLoop#recordLateness}). Target: p99.9 at most 1 ms.
  *
@@ -47,6 +49,8 @@ public final class JitterBench {
     }
 
     static final int PERIOD_ms = 10;
+    /** The default of control.realtime_priority, written out so that the report can name it. */
+    private static final int REALTIME_PRIORITY = 10;
     /** The daemon's loop runs this long before the baseline is recorded: its methods get compiled. */
     private static final long BASELINE_WARM_UP_ms = 2_000;
     private static final byte[] ANT_STATUS = ProtocolBench.ANT_NEW_STATUS;
@@ -72,6 +76,7 @@ public final class JitterBench {
             Settings settings = BenchRig.settings("""
                     control:
                       period_ms: %d
+                      realtime_priority: %d
                     hardware:
                       ltc6813:
                         conversion: 14kHz
@@ -86,7 +91,7 @@ public final class JitterBench {
                       transport: slcan
                       device: %s
                       profile: pylon
-                    """.formatted(PERIOD_ms, ant.daemonEnd(), tcpPort, can.daemonEnd()), scratch);
+                    """.formatted(PERIOD_ms, REALTIME_PRIORITY, ant.daemonEnd(), tcpPort, can.daemonEnd()), scratch);
             try (Daemon daemon = BenchRig.start(settings)) {
                 ControlLoop loop = daemon.loop();
                 try {
@@ -108,7 +113,7 @@ public final class JitterBench {
                     long heard = daemon.canFramesHeard() - heardBefore;
                     long[] after = floods.stream().mapToLong(Flood::count).toArray();
                     floods.forEach(Flood::requireProgress);
-                    return report(quick, baseline, flooded, floods, before, after, heard);
+                    return report(quick, baseline, flooded, floods, before, after, heard, daemon.realtimeLoop());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted", e);
@@ -148,15 +153,17 @@ public final class JitterBench {
     }
 
     private static BenchReport report(boolean quick, Window baseline, Window flooded, List<Flood> floods,
-            long[] before, long[] after, long canHeard) {
+            long[] before, long[] after, long canHeard, boolean realtime) {
         long[] sorted = flooded.sorted_ns();
         long late = Arrays.stream(sorted).filter(l -> l >= PERIOD_ms * 1_000_000L).count();
         BenchReport report = new BenchReport("jitter", String.format(Locale.ROOT, "tick start lateness (start minus"
                 + " its absolute deadline, real time) of a simulated 16S daemon at time scale 1, control.period_ms %d,"
                 + " LTC6813 at 14 kHz, for %.1f s while Modbus TCP (loopback), ANT (socat pty) and SLCAN (socat pty)"
-                + " clients flood it, after %.1f s without them (baseline); this JVM: %s, heap at most %d MiB",
-                PERIOD_ms, flooded.seconds(), baseline.seconds(), collectors(), Runtime.getRuntime().maxMemory() >> 20),
-                quick);
+                + " clients flood it, after %.1f s without them (baseline); control thread: %s; this JVM: %s, heap at"
+                + " most %d MiB", PERIOD_ms, flooded.seconds(), baseline.seconds(),
+                realtime ? "SCHED_FIFO priority " + REALTIME_PRIORITY
+                        : "normal scheduling (SCHED_FIFO was refused: the bench needs root or LimitRTPRIO)",
+                collectors(), Runtime.getRuntime().maxMemory() >> 20), quick);
         report.add("lateness p50", BenchRig.quantile_ms(sorted, 0.50), "ms");
         report.add("lateness p99", BenchRig.quantile_ms(sorted, 0.99), "ms");
         report.add("lateness p99.9", BenchRig.quantile_ms(sorted, 0.999), "ms", 1.0);

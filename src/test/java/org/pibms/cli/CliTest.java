@@ -85,7 +85,8 @@ class CliTest {
     @Test
     void clientCommandsTalkToTheRunningDaemon() throws Exception {
         Path file = dir.resolve("sim.yaml");
-        Files.writeString(file, TestConfigs.simulatedYaml(16, dir, "1", ""));
+        // normal scheduling, as in the demo: a real-time loop refuses `sim speed max` (LoopSchedulingTest)
+        Files.writeString(file, TestConfigs.simulatedYaml(16, dir, "1", "", "control:\n  realtime_priority: 0\n"));
         Settings settings = TestConfigs.load(dir, Files.readString(file));
         try (Daemon daemon = Daemon.start(settings)) {
             String config = file.toString();

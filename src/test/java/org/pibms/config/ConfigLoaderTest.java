@@ -358,6 +358,9 @@ class ConfigLoaderTest {
                                 "1:7: pack: expected a section of 'key: value' lines, got the number 16")),
                 Arguments.of("period too short", MINIMAL + "control:\n  period_ms: 5\n",
                         List.of("7:14: control.period_ms: 5 is outside the allowed range 10..1000")),
+                Arguments.of("real-time priority above the interrupt threads",
+                        MINIMAL + "control:\n  realtime_priority: 50\n",
+                        List.of("7:22: control.realtime_priority: 50 is outside the allowed range 0..49")),
                 Arguments.of("over-voltage recovery above its trip level", MINIMAL + """
                         protection:
                           cell_overvoltage:
@@ -510,7 +513,7 @@ class ConfigLoaderTest {
                                 "3:10: pack.cells: 30 is outside the allowed range 8..20",
                                 "4:16: pack.capacity_Ah: 0 is outside the allowed range 1..2000",
                                 "5:22: control.period_ms: 2000 is outside the allowed range 10..1000",
-                                "5:28: control.jitter: unknown key (known keys: period_ms)")));
+                                "5:28: control.jitter: unknown key (known keys: period_ms, realtime_priority)")));
     }
 
     @ParameterizedTest(name = "{0}")
