@@ -14,8 +14,11 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import org.pibms.core.Command;
 import org.pibms.core.PackSnapshot;
 
@@ -70,9 +73,10 @@ public final class ControlClient {
     }
 
     private String roundTrip(String request) throws DaemonException {
-        if (!Files.exists(socket)) {
-            throw new DaemonException("no pibms daemon is running: the control socket " + socket
-                    + " does not exist (is the daemon started, and is --config the file it runs with?)");
+        try {
+            Files.readAttributes(socket, BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw unreachable(socket, e);
         }
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             try {
@@ -80,8 +84,7 @@ public final class ControlClient {
             } catch (IOException e) {
                 String reason = String.valueOf(e.getMessage());
                 if (reason.contains("ermission")) {
-                    throw new DaemonException("permission denied on the control socket " + socket
-                            + ": run as the daemon's user (sudo -u pibms …) or as root");
+                    throw permissionDenied(socket);
                 }
                 throw new DaemonException("no pibms daemon is answering on the control socket " + socket
                         + " (" + reason + ")");
@@ -94,6 +97,27 @@ public final class ControlClient {
         } catch (IOException e) {
             throw new DaemonException("control socket " + socket + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Why the socket file cannot be looked at. Only a missing file means no daemon: a directory
+     * the caller may not enter ({@code /run/pibms} is 0750 under systemd) hides a running daemon's
+     * socket, and that is a question of permissions.
+     */
+    static DaemonException unreachable(Path socket, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return new DaemonException("no pibms daemon is running: the control socket " + socket
+                    + " does not exist (is the daemon started, and is --config the file it runs with?)");
+        }
+        if (e instanceof AccessDeniedException) {
+            return permissionDenied(socket);
+        }
+        return new DaemonException("cannot reach the control socket " + socket + ": " + e.getMessage());
+    }
+
+    private static DaemonException permissionDenied(Path socket) {
+        return new DaemonException("permission denied on the control socket " + socket
+                + ": run as root, as the daemon's user (sudo -u pibms …) or as a member of its group (pibms)");
     }
 
     private String readResponse(SocketChannel channel) throws IOException, DaemonException {

@@ -12,7 +12,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
@@ -197,6 +199,25 @@ class DaemonTest {
         assertThatThrownBy(() -> new ControlClient(socket).status())
                 .isInstanceOf(DaemonException.class)
                 .hasMessageStartingWith("no pibms daemon is running: the control socket " + socket + " does not exist");
+    }
+
+    @Test
+    void aSocketTheCallerMayNotReachIsAPermissionProblemNotAMissingDaemon() throws Exception {
+        // A non-member of group pibms cannot enter /run/pibms (0750), so the socket of a running
+        // daemon cannot even be looked at; root can, so the exception is made here, and
+        // scripts/vm/guest-checks (access) sees the real one.
+        Path socket = Path.of("/run/pibms/pibms.sock");
+
+        assertThat(ControlClient.unreachable(socket, new AccessDeniedException(socket.toString())))
+                .hasMessage("permission denied on the control socket /run/pibms/pibms.sock: run as root, as the"
+                        + " daemon's user (sudo -u pibms …) or as a member of its group (pibms)");
+        assertThat(ControlClient.unreachable(socket, new NoSuchFileException(socket.toString())))
+                .hasMessageStartingWith("no pibms daemon is running: the control socket /run/pibms/pibms.sock does not exist");
+        Path underAFile = dir.resolve("file");
+        Files.writeString(underAFile, "");
+        assertThatThrownBy(() -> new ControlClient(underAFile.resolve("pibms.sock")).status())
+                .isInstanceOf(DaemonException.class)
+                .hasMessageStartingWith("cannot reach the control socket " + underAFile.resolve("pibms.sock") + ": ");
     }
 
     @Test
