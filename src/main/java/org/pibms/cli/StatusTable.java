@@ -190,6 +190,9 @@ final class StatusTable {
         if (unit == Unit.FLAG) {
             return fault.source();
         }
+        if (fault.latchedBeforeRestart()) {
+            return fault.source() + ", trip " + unit.format(fault.threshold());
+        }
         String levels = unit.format(fault.value()) + ", trip " + unit.format(fault.threshold());
         return fault.source().isEmpty() ? levels : fault.source() + " at " + levels;
     }

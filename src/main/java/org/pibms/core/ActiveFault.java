@@ -17,6 +17,11 @@ public record ActiveFault(FaultId id, State state, String source, int value, int
     /** The source of a fault restored from the latch store: no reading of this run tripped it. */
     public static final String LATCHED_BEFORE_RESTART = "latched before the restart";
 
+    /** Whether this fault was restored from the latch store rather than tripped by this run. */
+    public boolean latchedBeforeRestart() {
+        return LATCHED_BEFORE_RESTART.equals(source);
+    }
+
     /** How an active fault stands. */
     public enum State {
         /** Active; it ends as its recovery says. */

@@ -155,6 +155,10 @@ public final class StatusJson {
         } else {
             json.put("value", fault.value()).put("threshold", fault.threshold());
         }
+        if (fault.latchedBeforeRestart()) {
+            // the reading that tripped it belongs to the earlier run, and is in the event log
+            json.putNull("value");
+        }
         return json.put("unit", unit.suffix());
     }
 
@@ -285,8 +289,10 @@ public final class StatusJson {
         }
         JsonNode source = required(json, "source");
         Unit unit = id.quantity().unit();
-        return new ActiveFault(id, state, source.isNull() ? "" : source.asText(),
-                unit.fromDisplay(number(json, name, "value")), unit.fromDisplay(number(json, name, "threshold")));
+        String sourceText = source.isNull() ? "" : source.asText();
+        int value = required(json, "value").isNull() && ActiveFault.LATCHED_BEFORE_RESTART.equals(sourceText) ? 0
+                : unit.fromDisplay(number(json, name, "value"));
+        return new ActiveFault(id, state, sourceText, value, unit.fromDisplay(number(json, name, "threshold")));
     }
 
     private static double number(JsonNode fault, String name, String field) {

@@ -98,4 +98,18 @@ class StatusTableTest {
                 "FAULT    short_circuit (charge and discharge off)");
         assertThat(lines).allMatch(line -> line.length() <= 80, "fits an 80-column terminal");
     }
+
+    @Test
+    void aLatchFromBeforeTheRestartShowsItsLevelButNoReading() {
+        PackSnapshot s = pack()
+                .state(PackState.FAULT)
+                .faults(List.of(new ActiveFault(FaultId.CELL_DEEP_DISCHARGE, ActiveFault.State.ACTIVE,
+                        ActiveFault.LATCHED_BEFORE_RESTART, 0, 2000)))
+                .build();
+
+        List<String> lines = lines(s);
+        assertThat(lines.subList(lines.size() - 2, lines.size())).containsExactly(
+                "FAULT    cell_deep_discharge (charge and discharge off):",
+                "         latched before the restart, trip 2000 mV");
+    }
 }

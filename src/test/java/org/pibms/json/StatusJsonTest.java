@@ -128,6 +128,30 @@ class StatusJsonTest {
     }
 
     @Test
+    void aLatchRestoredFromTheStateFileHasNoReadingAndReadsBack() throws Exception {
+        ActiveFault restored = new ActiveFault(FaultId.CELL_DEEP_DISCHARGE, ActiveFault.State.ACTIVE,
+                ActiveFault.LATCHED_BEFORE_RESTART, 0, 2000);
+        PackSnapshot latched = PackSnapshot.builder().faults(List.of(restored)).build();
+
+        JsonNode fault = StatusJson.MAPPER.readTree(StatusJson.write(latched).toString()).get("faults").get(0);
+
+        assertThat(fault.get("source").asText()).isEqualTo("latched before the restart");
+        assertThat(fault.get("value").isNull()).as("value of a latch from the earlier run").isTrue();
+        assertThat(fault.get("threshold").asInt()).isEqualTo(2000);
+        assertThat(StatusJson.read(StatusJson.write(latched)).faults())
+                .containsExactly(restored);
+    }
+
+    @Test
+    void aNullValueIsRefusedForAFaultOfThisRun() {
+        ObjectNode json = StatusJson.write(snapshot);
+        ((ObjectNode) json.get("faults").get(0)).putNull("value");
+
+        assertThatThrownBy(() -> StatusJson.read(json))
+                .hasMessageContaining("cell_undervoltage has a value that is not a number");
+    }
+
+    @Test
     void anUnreadableAccIsNullAndReadsBackInvalid() {
         PackSnapshot noAcc = PackSnapshot.builder().acc(true, false).lowPower(true).build();
 

@@ -64,6 +64,11 @@ class WebAppBrowserTest {
                     .as("the lowest cell is marked").isTrue();
             browser.waitFor("document.getElementById('current').textContent.includes('20')", WAIT);
             browser.screenshot(SHOTS.resolve("app-status.png"));
+            String restoredLatch = browser.evaluate("faultItem({id: 'cell_deep_discharge', severity: 'protection',"
+                    + " reaction: 'both', state: 'active', source: 'latched before the restart', value: null,"
+                    + " threshold: 2000, unit: 'mV'}).textContent").asText();
+            assertThat(restoredLatch).as("a latch from before the restart has no reading of this run")
+                    .contains("latched before the restart", "trips at 2000 mV").doesNotContain("null");
 
             browser.viewport(390, 844, 2, true);
             browser.navigate(base + "/");

@@ -189,7 +189,8 @@ function faultItem(fault) {
   const unit = FAULT_UNITS[fault.unit] ?? fault.unit;
   const details = [
     fault.source,
-    unit ? `${fault.value} ${unit} (trips at ${fault.threshold} ${unit})` : null,
+    unit && fault.value !== null ? `${fault.value} ${unit} (trips at ${fault.threshold} ${unit})` : null,
+    unit && fault.value === null ? `trips at ${fault.threshold} ${unit}` : null,
     REACTIONS[fault.reaction],
     fault.state === 'locked_out' ? 'locked out: needs a fault reset' : null,
   ].filter(Boolean).join(' · ');
