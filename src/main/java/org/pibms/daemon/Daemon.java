@@ -82,6 +82,7 @@ public final class Daemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
     private static final long STATE_CHECK_ms = 1000;
     private static final long EVENT_FLUSH_ms = 500;
+    /** How long a stop waits for the tick in progress, at least; a slower pack gets twice its longest tick. */
     private static final long LOOP_STOP_ms = 1000;
     /** A gap this long inside a frame ends it, as on the ANT's own clients (50 ms). */
     private static final int ANT_QUIET_ms = 50;
@@ -573,10 +574,11 @@ public final class Daemon implements AutoCloseable {
         web.ifPresent(WebService::close);
         mqtt.ifPresent(MqttService::close);
         try {
-            if (!loop.stop(LOOP_STOP_ms)) {
+            long stopWait_ms = Math.max(LOOP_STOP_ms, 2 * loop.longestTick_ns() / 1_000_000);
+            if (!loop.stop(stopWait_ms)) {
                 log.error("the control loop did not stop within {} ms (a tick is stuck, in a driver perhaps):"
                         + " releasing the hardware anyway; the MOS gate drivers fall back to their pull-downs",
-                        LOOP_STOP_ms);
+                        stopWait_ms);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -517,10 +517,23 @@ public final class Ltc6813Chain implements AnalogFrontEnd {
         lastTransfer_ns = clock.nanoTime();
     }
 
+    /**
+     * Waits the whole time even when interrupted: a conversion cut short reads as a failed chain,
+     * and the daemon interrupts the control thread when it stops. The interrupt is kept for the
+     * caller. The longest wait is a few milliseconds.
+     */
     private void sleep(long ns) {
-        try {
-            clock.sleepUntil(clock.nanoTime() + ns);
-        } catch (InterruptedException e) {
+        long deadline_ns = clock.nanoTime() + ns;
+        boolean interrupted = false;
+        while (true) {
+            try {
+                clock.sleepUntil(deadline_ns);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }

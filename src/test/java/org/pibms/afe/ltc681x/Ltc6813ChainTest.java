@@ -178,6 +178,23 @@ class Ltc6813ChainTest {
     }
 
     @Test
+    void anInterruptDuringAReadWaitsForTheConversionAndIsKeptForTheCaller() throws Exception {
+        // the daemon stopping interrupts the control thread, perhaps in the middle of a conversion
+        pack(16);
+        long failedBefore = chain.failedReads();
+        Thread.currentThread().interrupt();
+        try {
+            assertThat(chain.readCellVoltages(m)).as("a read on an interrupted thread").isTrue();
+            assertThat(chain.readTemperatures(m)).isTrue();
+            assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is still there").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(chain.failedReads()).isEqualTo(failedBefore);
+        assertThat((double) m.cellVoltage_mV(3)).isCloseTo(model.cellVoltage_mV(3), within(1.0));
+    }
+
+    @Test
     void theChainIsWokenAgainAfterItSlept() throws Exception {
         pack(16);
         chain.setBalancing(1L << 4);
