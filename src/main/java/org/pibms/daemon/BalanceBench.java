@@ -11,21 +11,15 @@ import java.util.Locale;
 import java.util.Set;
 import org.pibms.config.ConfigException;
 import org.pibms.config.ConfigLoader;
-import org.pibms.control.CommandQueue;
-import org.pibms.control.PackController;
 import org.pibms.control.SnapshotBuffer;
 import org.pibms.core.Chemistry;
 import org.pibms.core.Clock;
 import org.pibms.core.FaultId;
 import org.pibms.core.OcvCurve;
 import org.pibms.core.PackSnapshot;
-import org.pibms.core.settings.OutputSettings;
 import org.pibms.core.settings.Settings;
 import org.pibms.core.settings.SimulationSettings;
-import org.pibms.hw.BusException;
 import org.pibms.sim.PackModel;
-import org.pibms.sim.SimulatedClock;
-import org.pibms.sim.Simulator;
 
 /**
  * {@code pibms bench balance}: the passive balancer end to end. A simulated 16S pack whose cells
@@ -35,8 +29,8 @@ import org.pibms.sim.Simulator;
  * The bench measures how long the BMS-measured cell delta takes to settle at or below 10 mV and
  * the energy burnt in the balance resistors.
  *
- * <p>The stack is the daemon's: {@link Simulator}, {@link PackDrivers}, {@link PackController},
- * built from a config file's text, on a free-running {@link SimulatedClock} ticked by hand. The
+ * <p>The stack is the daemon's, as every bench builds it ({@link BenchStack}), from a config
+ * file's text, with simulated time starting from a fixed date so that a run repeats exactly. The
  * balancing, open-wire and protection settings are the defaults for the pack.
  *
  * <p>The chemistry is NMC: an LFP cell's curve is so flat at 90 % (3304 to 3309 mV from 80 to
@@ -240,11 +234,9 @@ public final class BalanceBench {
         private final Scenario scenario;
         private final PrintWriter progress;
         private final Settings settings;
-        private final SimulatedClock clock = new SimulatedClock(new FixedClock(), Double.POSITIVE_INFINITY);
-        private final Simulator simulator;
+        private final BenchStack stack;
         private final PackModel model;
         private final SnapshotBuffer snapshots;
-        private final PackController controller;
         private final double cv_mV;
         private final double packResistance_Ohm;
         private final int balanceSensor;
@@ -263,21 +255,13 @@ public final class BalanceBench {
             this.progress = progress;
             this.cells = scenario.cells();
             this.settings = settings(scenario);
-            this.simulator = Simulator.create(settings, clock);
-            this.model = simulator.model();
-            for (int i = 0; i < cells; i++) {
-                model.setCellSoc(i, scenario.initialSoc_pct(i));
-            }
-            this.snapshots = new SnapshotBuffer(cells, settings.temperatureSensorNames(),
-                    settings.outputs().stream().map(OutputSettings::name).toList(), settings.pack().capacity_mAh(), true);
-            PackController.Ports ports;
-            try {
-                ports = PackDrivers.open(settings, simulator.board(), clock, simulator);
-            } catch (BusException e) {
-                throw new IllegalStateException("the emulated buses cannot be opened", e);
-            }
-            this.controller = new PackController(settings, ports, new CommandQueue(), snapshots,
-                    PackController.Persistence.none());
+            this.stack = new BenchStack(settings, new FixedClock(), model -> {
+                for (int i = 0; i < cells; i++) {
+                    model.setCellSoc(i, scenario.initialSoc_pct(i));
+                }
+            }, null);
+            this.model = stack.simulator.model();
+            this.snapshots = stack.snapshots;
             this.cv_mV = (double) cells * scenario.cvCell_mV();
             SimulationSettings sim = settings.simulation().orElseThrow();
             this.packResistance_Ohm = cells * sim.cells().r0_mOhm() / 1000 + sim.mosResistance_mOhm() / 1000;
@@ -287,10 +271,8 @@ public final class BalanceBench {
 
         Result execute() {
             long wallStart = System.nanoTime();
-            long period_ns = settings.control().period_ms() * 1_000_000L;
             long cap_ms = Math.round(scenario.cap_h() * 3_600_000);
             int settleMinutes = (int) Math.ceil(scenario.settle_min());
-            long deadline_ns = clock.nanoTime();
             long ticks = 0;
             long time_ms = 0;
             long nextSample_ms = 0;
@@ -311,18 +293,12 @@ public final class BalanceBench {
             Set<FaultId> faults = EnumSet.noneOf(FaultId.class);
             PackSnapshot s = null;
             while (time_ms < cap_ms) {
-                deadline_ns += controller.period_ns(period_ns);
-                try {
-                    clock.sleepUntil(deadline_ns);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted", e);
-                }
-                time_ms = clock.nanoTime() / 1_000_000;
+                stack.advanceToNextTick();
+                time_ms = stack.time_ms();
                 if (charge() && cv_ms < 0) {
                     cv_ms = time_ms;
                 }
-                controller.tick(clock.nanoTime(), clock.epochMillis());
+                stack.tickNow();
                 ticks++;
                 if (time_ms < nextSample_ms) {
                     continue;

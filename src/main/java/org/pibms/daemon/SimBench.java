@@ -70,7 +70,7 @@ public final class SimBench {
     /** Runs the suite; {@code progress}, when not null, gets a line every simulated hour. */
     public static BenchReport run(boolean quick, PrintWriter progress) {
         double hours = quick ? QUICK_h : FULL_h;
-        try (BenchStack stack = new BenchStack("sim bench", CONFIG)) {
+        try (BenchStack stack = BenchStack.inScratchDirectory("sim bench", CONFIG)) {
             long end_ms = Math.round(hours * 3_600_000);
             long ticks = 0;
             Phase phase = Phase.DISCHARGE;

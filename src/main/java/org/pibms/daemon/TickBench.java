@@ -104,7 +104,7 @@ public final class TickBench {
         // null when the JVM runs without a JIT (-Xint): then only the allocation has to settle
         CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
         long[] tick_ns = new long[measured];
-        try (BenchStack stack = new BenchStack("tick bench", CONFIG)) {
+        try (BenchStack stack = BenchStack.inScratchDirectory("tick bench", CONFIG)) {
             stack.simulator.model().setExternalCurrent_A(LOAD_A);
 
             int rounds = 0;
