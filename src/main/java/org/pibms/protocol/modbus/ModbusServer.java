@@ -97,11 +97,11 @@ public final class ModbusServer {
         if (!map.covers(address, count)) {
             return exception(function, ILLEGAL_DATA_ADDRESS, out, at);
         }
+        int first = address - SunSpecMap.BASE;
         reading.load(snapshots.latest());
-        map.fill(reading, image);
+        map.fill(reading, image, first, count);
         out[at] = (byte) function;
         out[at + 1] = (byte) (2 * count);
-        int first = address - SunSpecMap.BASE;
         for (int i = 0; i < count; i++) {
             char register = image[first + i];
             out[at + 2 + 2 * i] = (byte) (register >>> 8);

@@ -134,15 +134,21 @@ public final class SunSpecMap {
     }
 
     /**
-     * Writes every register of the map for the reading's snapshot into {@code image} (one char per
-     * register, index 0 = {@link #BASE}).
+     * Writes the registers [first, first + count) of the map for the reading's snapshot into
+     * {@code image} (one char per register, index 0 = {@link #BASE}), and whole any point that
+     * overlaps them. A read works out only the points it returns: a poll of a few registers costs
+     * a few points, not the whole map.
      */
-    public void fill(SunSpecReading reading, char[] image) {
+    public void fill(SunSpecReading reading, char[] image, int first, int count) {
         image[0] = (char) MARKER_HIGH;
         image[1] = (char) MARKER_LOW;
+        int end = first + count;
         for (Placed p : placed) {
             Point point = p.point();
             int at = p.offset();
+            if (at >= end || at + point.size() <= first) {
+                continue;
+            }
             if (point.type() == PointType.STRING) {
                 byte[] text = point.text();
                 for (int r = 0; r < point.size(); r++) {

@@ -293,6 +293,31 @@ class ModbusServerTest {
     }
 
     @Test
+    void aReadOfAnyRangeGivesTheRegistersOfTheWholeMap() {
+        int registers = map.registers();
+        int[] whole = new int[registers];
+        for (int at = 0; at < registers; at += 125) {
+            int count = Math.min(125, registers - at);
+            System.arraycopy(read(SunSpecMap.BASE + at, count), 0, whole, at, count);
+        }
+        for (int count = 1; count <= 3; count++) {
+            for (int at = 0; at + count <= registers; at++) {
+                // a new server each time: nothing of an earlier read is left in its image
+                ModbusServer fresh = new ModbusServer(map, () -> current, sink, new Origin("modbus", "test"), true);
+                int address = SunSpecMap.BASE + at;
+                byte[] request = {3, (byte) (address >> 8), (byte) address, 0, (byte) count};
+                byte[] out = new byte[ModbusServer.MAX_RESPONSE];
+                fresh.answer(request, 0, request.length, false, out, 0);
+                for (int i = 0; i < count; i++) {
+                    int register = (out[2 + 2 * i] & 0xFF) << 8 | out[3 + 2 * i] & 0xFF;
+                    assertThat(register).as("register %d read %d at a time", address + i, count)
+                            .isEqualTo(whole[at + i]);
+                }
+            }
+        }
+    }
+
+    @Test
     void inputRegistersReadTheSameMap() {
         byte[] holding = ask("03 9C 40 00 7D");
         byte[] input = ask("04 9C 40 00 7D");
