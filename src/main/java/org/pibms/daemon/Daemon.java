@@ -82,7 +82,7 @@ public final class Daemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
     private static final long STATE_CHECK_ms = 1000;
     private static final long EVENT_FLUSH_ms = 500;
-    /** How long a stop waits for the tick in progress, at least; a slower pack gets twice its longest tick. */
+    /** The least a stop waits for the tick in progress to end; twice the longest tick so far if that is more. */
     private static final long LOOP_STOP_ms = 1000;
     /** A gap this long inside a frame ends it, as on the ANT's own clients (50 ms). */
     private static final int ANT_QUIET_ms = 50;

@@ -520,7 +520,7 @@ public final class Ltc6813Chain implements AnalogFrontEnd {
     /**
      * Waits the whole time even when interrupted: a conversion cut short reads as a failed chain,
      * and the daemon interrupts the control thread when it stops. The interrupt is kept for the
-     * caller. The longest wait is a few milliseconds.
+     * caller. The longest wait is one conversion: about 200 ms at 26 Hz, a few ms otherwise.
      */
     private void sleep(long ns) {
         long deadline_ns = clock.nanoTime() + ns;
