@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.pibms.core.ControlCommand.ChangeProtection;
 import org.pibms.core.ControlCommand.SetProtection;
 import org.pibms.core.FaultId;
@@ -28,6 +29,8 @@ final class SettingsView {
     static final String SECRET_SET = "********";
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** The units protection keys end with: {@code trip_mV}, {@code delay_ms}, {@code retry_s}, … */
+    private static final Set<String> UNITS = Set.of("mV", "A", "C", "pct", "ticks", "errors", "ms", "s");
 
     private final ConfigListing listing;
     private final ProtectionSettings.Pack pack;
@@ -43,7 +46,10 @@ final class SettingsView {
     record Plan(Map<String, String> errors, ChangeProtection command) {
     }
 
-    /** {@code {"settings":[{"key","value","source","editable"[,"config_value"]}, …]}}, in config order. */
+    /**
+     * {@code {"settings":[{"key","value","source","editable"[,"config_value","type"[,"unit"][,"choices"]]}, …]}},
+     * in config order.
+     */
     ObjectNode write(ProtectionSettings inForce) {
         ObjectNode json = NODES.objectNode();
         ArrayNode settings = json.putArray("settings");
@@ -61,6 +67,7 @@ final class SettingsView {
             item.put("editable", editable);
             if (editable) {
                 item.set("config_value", value(entry.value()));
+                describe(item, protectionKey(entry.key()), ProtectionRules.value(inForce, protectionKey(entry.key())));
             }
         }
         return json;
@@ -116,6 +123,31 @@ final class SettingsView {
             }
         }
         return errors.isEmpty() ? new Plan(Map.of(), new ChangeProtection(changes)) : new Plan(errors, null);
+    }
+
+    /**
+     * What the page needs to draw a field that takes only what the daemon accepts: {@code type}
+     * ({@code integer}, {@code number}, {@code boolean} or {@code choice}), the {@code unit} at
+     * the end of the key if it has one, and a choice's {@code choices}.
+     */
+    private static void describe(ObjectNode item, String protectionKey, Object value) {
+        String field = protectionKey.substring(protectionKey.indexOf('.') + 1);
+        if (value instanceof Boolean) {
+            item.put("type", "boolean");
+        } else if (value instanceof Integer) {
+            item.put("type", "integer");
+        } else if (value instanceof Number) {
+            item.put("type", "number");
+        } else {
+            item.put("type", "choice");
+            ArrayNode choices = item.putArray("choices");
+            FaultId id = FaultId.fromId(protectionKey.substring(0, protectionKey.indexOf('.'))).orElseThrow();
+            ProtectionRules.recoveries(id).forEach(choices::add);
+        }
+        String suffix = field.substring(field.lastIndexOf('_') + 1);
+        if (field.contains("_") && UNITS.contains(suffix)) {
+            item.put("unit", suffix);
+        }
     }
 
     /** A key of the protection table, which {@code pibms set} changes at run time too. */

@@ -273,6 +273,19 @@ class WebApiTest {
         assertThat(trip.get("editable").asBoolean()).isTrue();
         assertThat(trip.get("value").asInt()).isEqualTo(daemon.snapshots().latest().protection()
                 .limit(FaultId.CELL_OVERVOLTAGE).trip());
+        assertThat(trip.get("type").asText()).isEqualTo("integer");
+        assertThat(trip.get("unit").asText()).isEqualTo("mV");
+        JsonNode retry = find(settings, "protection.discharge_overcurrent.retry_s");
+        assertThat(retry.get("type").asText()).as("seconds may have a fraction").isEqualTo("number");
+        assertThat(retry.get("unit").asText()).isEqualTo("s");
+        assertThat(find(settings, "protection.discharge_overcurrent.max_retries").has("unit")).isFalse();
+        assertThat(find(settings, "protection.low_soc.enabled").get("type").asText()).isEqualTo("boolean");
+        JsonNode recovery = find(settings, "protection.cell_overvoltage.recovery");
+        assertThat(recovery.get("type").asText()).isEqualTo("choice");
+        assertThat(recovery.get("choices").toString()).isEqualTo("[\"auto\",\"manual\",\"persistent\"]");
+        assertThat(find(settings, "protection.discharge_overcurrent.recovery").get("choices").toString())
+                .as("a retry row may become stricter, never auto").isEqualTo("[\"retry\",\"manual\",\"persistent\"]");
+        assertThat(cells.has("type")).as("a setting that changes only in the file").isFalse();
         assertThat(find(settings, "web.password").get("value").asText()).isEqualTo("********");
         assertThat(get("/api/settings").body()).doesNotContain(PASSWORD);
         assertThat(settings.get(0).get("key").asText()).as("config order").startsWith("pack.");

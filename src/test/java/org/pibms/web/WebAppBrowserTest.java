@@ -107,6 +107,12 @@ class WebAppBrowserTest {
             assertThat(daemon.snapshots().latest().protection().limit(FaultId.CELL_UNDERVOLTAGE).delay_ms())
                     .isEqualTo(700);
             browser.waitFor("document.querySelector('[data-key=\"" + trip + "\"]') !== null", WAIT);
+            assertThat(browser.evaluate("document.querySelector('[data-key=\"" + trip + "\"]').step").asText())
+                    .as("a whole-number key takes whole numbers").isEqualTo("1");
+            assertThat(browser.evaluate("document.querySelector('[data-key=\"" + trip + "\"]').parentElement"
+                    + ".querySelector('.unit').textContent").asText()).isEqualTo("mV");
+            assertThat(browser.evaluate("[...document.querySelector('[data-key=\"protection.cell_overvoltage.recovery"
+                    + "\"]').options].map(o => o.value).join(' ')").asText()).isEqualTo("auto manual persistent");
             browser.type("[data-key=\"" + trip + "\"]", "5000");
             browser.click("#save");
             browser.waitFor("document.querySelector('[data-key=\"" + trip + "\"]').parentElement"

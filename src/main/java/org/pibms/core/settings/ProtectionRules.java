@@ -222,13 +222,18 @@ public final class ProtectionRules {
     }
 
     private static String stricter(FaultId id) {
+        return String.join(", ", recoveries(id));
+    }
+
+    /** The recoveries a row may be given: its own, and the stricter manual ones. */
+    public static List<String> recoveries(FaultId id) {
         List<String> words = new ArrayList<>();
         for (Recovery r : Recovery.values()) {
             if (r.compareTo(id.recovery()) >= 0 && (r.manual() || r == id.recovery())) {
                 words.add(r.id());
             }
         }
-        return String.join(", ", words);
+        return words;
     }
 
     /** Every rule the settings break; empty when they are safe and consistent. */

@@ -2,7 +2,7 @@
 // The settings page: every config key, grouped by its first segment in collapsible sections; the
 // editable (protection) rows get inputs, and Save sends only what changed.
 
-// Full key -> {input, setting} for every editable row on screen.
+// Full key -> {input, error, setting} for every editable row on screen.
 const editors = new Map();
 
 function groupOf(key) {
@@ -14,11 +14,19 @@ function display(value) {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-/** An input of the setting's type: a checkbox for booleans, a number field for numbers, else text. */
-function inputFor({key, value}, id) {
+/**
+ * An input of the setting's type as the daemon describes it: a checkbox, a list of its choices, a
+ * number field that takes whole numbers only where the key does; text for anything else.
+ */
+function inputFor({key, value, type, choices}, id) {
   const attrs = {id, 'data-key': key};
+  if (type === 'choice') {
+    return h('select', attrs, ...choices.map(choice => h('option', {value: choice, selected: choice === value}, choice)));
+  }
   if (typeof value === 'boolean') return h('input', {...attrs, type: 'checkbox', checked: value});
-  if (typeof value === 'number') return h('input', {...attrs, type: 'number', step: 'any', value});
+  if (typeof value === 'number') {
+    return h('input', {...attrs, type: 'number', step: type === 'integer' ? '1' : 'any', value});
+  }
   return h('input', {...attrs, type: 'text', value: value ?? ''});
 }
 
@@ -49,10 +57,12 @@ function settingRow(setting, group) {
         h('span', {class: 'value'}, display(setting.value)), badges);
   }
   const id = `setting-${setting.key}`;
-  const editor = {input: inputFor(setting, id), setting};
+  const editor = {input: inputFor(setting, id), error: h('span', {class: 'field-error', role: 'alert'}), setting};
   editors.set(setting.key, editor);
   const row = h('div', {class: 'setting editable'}, h('label', {class: 'key', for: id}, name),
-      h('span', {class: 'value'}, editor.input, h('span', {class: 'field-error', role: 'alert'})), badges);
+      h('span', {class: 'value'}, editor.input,
+          setting.unit ? h('span', {class: 'unit'}, FAULT_UNITS[setting.unit] ?? setting.unit) : null,
+          editor.error), badges);
   editor.input.addEventListener('input', () => row.classList.toggle('changed', isChanged(editor)));
   return row;
 }
@@ -88,7 +98,7 @@ async function loadSettings() {
 }
 
 function showFieldError(key, message) {
-  editors.get(key).input.nextElementSibling.textContent = message;
+  editors.get(key).error.textContent = message;
 }
 
 async function save() {
