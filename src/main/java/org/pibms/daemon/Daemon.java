@@ -517,12 +517,12 @@ public final class Daemon implements AutoCloseable {
         return commands;
     }
 
-    /** The simulated pack, for a bench that times its pins; null when the daemon runs on hardware. */
     /** True once the control thread runs under SCHED_FIFO. */
     boolean realtimeLoop() {
         return scheduling.realtime();
     }
 
+    /** The simulated pack, for a bench that times its pins; null when the daemon runs on hardware. */
     Simulator simulator() {
         return simulator;
     }

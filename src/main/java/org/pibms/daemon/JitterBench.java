@@ -31,9 +31,9 @@ import org.pibms.transport.serial.SerialLink;
  * ticks every 10 ms while three clients flood it as fast as it answers: Modbus TCP reads of 125
  * registers over loopback, ANT status requests on a serial port and CAN frames through an SLCAN
  * adapter, the last two over socat pty pairs so that the daemon's own jSerialComm links carry
- * them. Each tick's start lateness (its start minus
- * its absolute deadline, in real time) is recorded by the loop itself into a preallocated ring
- * ({@link ControlLoop#recordLateness}). Target: p99.9 at most 1 ms.
+ * them. Each tick's start lateness (its start minus its absolute deadline, in real time) is
+ * recorded by the loop itself into a preallocated ring ({@link ControlLoop#recordLateness}).
+ * Target: p99.9 at most 1 ms.
  *
  * <p>The LTC6813 converts at 14 kHz: at the default 7 kHz a tick that also reads temperatures
  * needs 8.1 ms of conversions, more than the 80 % of a 10 ms tick the config allows.
@@ -49,8 +49,6 @@ public final class JitterBench {
     }
 
     static final int PERIOD_ms = 10;
-    /** The default of control.realtime_priority, written out so that the report can name it. */
-    private static final int REALTIME_PRIORITY = 10;
     /** The daemon's loop runs this long before the baseline is recorded: its methods get compiled. */
     private static final long BASELINE_WARM_UP_ms = 2_000;
     private static final byte[] ANT_STATUS = ProtocolBench.ANT_NEW_STATUS;
@@ -76,7 +74,6 @@ public final class JitterBench {
             Settings settings = BenchRig.settings("""
                     control:
                       period_ms: %d
-                      realtime_priority: %d
                     hardware:
                       ltc6813:
                         conversion: 14kHz
@@ -91,7 +88,7 @@ public final class JitterBench {
                       transport: slcan
                       device: %s
                       profile: pylon
-                    """.formatted(PERIOD_ms, REALTIME_PRIORITY, ant.daemonEnd(), tcpPort, can.daemonEnd()), scratch);
+                    """.formatted(PERIOD_ms, ant.daemonEnd(), tcpPort, can.daemonEnd()), scratch);
             try (Daemon daemon = BenchRig.start(settings)) {
                 ControlLoop loop = daemon.loop();
                 try {
@@ -113,7 +110,8 @@ public final class JitterBench {
                     long heard = daemon.canFramesHeard() - heardBefore;
                     long[] after = floods.stream().mapToLong(Flood::count).toArray();
                     floods.forEach(Flood::requireProgress);
-                    return report(quick, baseline, flooded, floods, before, after, heard, daemon.realtimeLoop());
+                    return report(quick, baseline, flooded, floods, before, after, heard,
+                            daemon.realtimeLoop() ? settings.control().realtimePriority() : 0);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted", e);
@@ -153,7 +151,7 @@ public final class JitterBench {
     }
 
     private static BenchReport report(boolean quick, Window baseline, Window flooded, List<Flood> floods,
-            long[] before, long[] after, long canHeard, boolean realtime) {
+            long[] before, long[] after, long canHeard, int realtimePriority) {
         long[] sorted = flooded.sorted_ns();
         long late = Arrays.stream(sorted).filter(l -> l >= PERIOD_ms * 1_000_000L).count();
         BenchReport report = new BenchReport("jitter", String.format(Locale.ROOT, "tick start lateness (start minus"
@@ -161,7 +159,7 @@ public final class JitterBench {
                 + " LTC6813 at 14 kHz, for %.1f s while Modbus TCP (loopback), ANT (socat pty) and SLCAN (socat pty)"
                 + " clients flood it, after %.1f s without them (baseline); control thread: %s; this JVM: %s, heap at"
                 + " most %d MiB", PERIOD_ms, flooded.seconds(), baseline.seconds(),
-                realtime ? "SCHED_FIFO priority " + REALTIME_PRIORITY
+                realtimePriority > 0 ? "SCHED_FIFO priority " + realtimePriority
                         : "normal scheduling (SCHED_FIFO was refused: the bench needs root or LimitRTPRIO)",
                 collectors(), Runtime.getRuntime().maxMemory() >> 20), quick);
         report.add("lateness p50", BenchRig.quantile_ms(sorted, 0.50), "ms");

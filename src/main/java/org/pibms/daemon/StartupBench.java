@@ -515,8 +515,9 @@ public final class StartupBench {
      * The demo's pack (config/simulated.yaml): 16S LFP 100 Ah, the real drivers against the chip
      * emulators, the protection, balancing, low-power, SOC and charge-limit sections, the recorder,
      * Modbus TCP and the web app; unlike the demo, with the service's real-time control thread
-     * (control.realtime_priority left at its default), which loads JNA. Its files go to the bench's directory and its servers to free
-     * loopback ports, so the bench runs beside a demo or a real daemon.
+     * (control.realtime_priority left at its default), which loads JNA. Its files go to the
+     * bench's directory and its servers to free loopback ports, so the bench runs beside a demo
+     * or a real daemon.
      */
     private static Path writeConfig(Path dir) throws IOException {
         Path config = dir.resolve("pibms.yaml");

@@ -32,7 +32,6 @@ public final class Ltc6813Emulator implements SpiDevice {
     static final long IDLE_AFTER_ns = 5_700_000L;
     static final long SLEEP_AFTER_ns = 2_000_000_000L;
     static final long WAKE_PULSE_ns = 300_000L;
-    /** Open-wire test currents pull a floating sense wire all the way to its neighbour. */
     private static final int PEC_SEED = 16;
     private static final int[] PEC_BYTE_STEP = pecByteSteps();
     private static final double REFERENCE_mV = 3000;
